@@ -1,0 +1,11 @@
+"""eksguide's snippet generators: declarative specs and pure render functions.
+
+Headless by design: nothing here imports Textual or the knowledge base.
+"""
+from .registry import UnknownKind, available, get, kinds
+from .spec import Field, FieldError, Snippet, SnippetError, Spec, build, check
+
+__all__ = [
+    "Field", "FieldError", "Snippet", "SnippetError", "Spec", "UnknownKind", "available", "build",
+    "check", "get", "kinds",
+]

@@ -1,0 +1,47 @@
+"""Writing user files safely: atomically, and never over an existing file unless asked."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileExists(FileExistsError):
+    """The target exists and overwriting was not allowed."""
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = False) -> Path:
+    """Write `text` to `path` through a temporary file in the same directory and os.replace.
+
+    A reader sees the old file or the whole new one, never a half-written file. Raises
+    FileExists when `path` exists and `overwrite` is false, and OSError when the directory is
+    missing or not writable; nothing is left behind on failure.
+    """
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise IsADirectoryError(f"{target} is a directory")
+    if target.exists() and not overwrite:
+        raise FileExists(f"{target} already exists")
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not overwrite:
+            # Publish without replacing: link() fails if someone created the file meanwhile.
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise FileExists(f"{target} already exists") from None
+            except OSError:
+                if target.exists():
+                    raise FileExists(f"{target} already exists") from None
+                os.replace(tmp, target)
+        else:
+            os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

@@ -119,8 +119,16 @@ def period_seconds(value: int) -> str | None:
 
 
 def _verbs(answers: dict[str, Any]) -> list[str]:
-    """The chosen verbs, each once, in the order given."""
-    return list(dict.fromkeys(answers["verbs"]))
+    """The chosen verbs, each once, in the order given (all read verbs when none is given)."""
+    return list(dict.fromkeys(answers.get("verbs") or READ_VERBS))
+
+
+def _given(spec_fields: tuple[Field, ...], answers: dict[str, Any], field_id: str) -> Any:
+    """The answer, or the field's default when it was left empty."""
+    value = answers.get(field_id)
+    if value is None or value == "" or value == ():
+        return next(f.default for f in spec_fields if f.id == field_id)
+    return value
 
 
 def _log_group(cluster: str | None) -> str:
@@ -131,7 +139,7 @@ VERBS_FIELD = Field(
     "verbs", "Verbs to count",
     "Which read requests count: get reads one secret; list and watch return every secret in the "
     "namespace (or cluster) with their contents, so all three are reads.",
-    type="list", default=READ_VERBS, choices=READ_VERBS, required=True, example="get,list,watch",
+    type="list", default=READ_VERBS, choices=READ_VERBS, example="get,list,watch",
     validate=read_verb,
 )
 
@@ -157,7 +165,7 @@ QUERY_FIELDS = (
     ),
     Field(
         "limit", "Rows", "How many rows the query returns at most (1-10000).",
-        type="int", default=100, minimum=1, maximum=insights.MAX_LIMIT, required=True, example="100",
+        type="int", default=100, minimum=1, maximum=insights.MAX_LIMIT, example="100",
     ),
     Field(
         "cluster-name", "Cluster name",
@@ -221,7 +229,7 @@ def render_reads(answers: dict[str, Any]) -> Snippet:
             insights.filter_command(_read_conditions(answers)),
             insights.stats_count("reads", ["objectRef.namespace", "objectRef.name", "user.username"]),
             insights.sort_command("reads"),
-            insights.limit_command(answers["limit"]),
+            insights.limit_command(_given(QUERY_FIELDS, answers, "limit")),
         ],
         header=emit.header("secret-reads-query", PRACTICES, notes),
     )
@@ -263,7 +271,7 @@ def render_readers(answers: dict[str, Any]) -> Snippet:
             insights.fields_command(READER_FIELDS),
             insights.filter_command(_read_conditions(answers)),
             insights.sort_command("@timestamp"),
-            insights.limit_command(answers["limit"]),
+            insights.limit_command(_given(QUERY_FIELDS, answers, "limit")),
         ],
         header=emit.header("secret-readers-query", PRACTICES, notes),
     )
@@ -322,7 +330,8 @@ def _check_alarm(answers: dict[str, Any]):
             secret_read_pattern(list(dict.fromkeys(verbs)))
         except insights.QueryError as exc:
             yield FieldError("verbs", f"cannot make a metric filter pattern: {exc}")
-    period, evaluations = answers.get("period"), answers.get("evaluation-periods")
+    period = _given(ALARM_FIELDS, answers, "period")
+    evaluations = _given(ALARM_FIELDS, answers, "evaluation-periods")
     if period and evaluations:
         longest = 86400 if period < 3600 else 604800
         if period * evaluations > longest:
@@ -346,9 +355,12 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
     region: str | None = answers.get("region")
     verbs = _verbs(answers)
     log_group = _log_group(cluster)
-    name = answers["metric-name"]
-    namespace = answers["metric-namespace"]
-    fname = answers["filter-name"]
+    name = _given(ALARM_FIELDS, answers, "metric-name")
+    namespace = _given(ALARM_FIELDS, answers, "metric-namespace")
+    fname = _given(ALARM_FIELDS, answers, "filter-name")
+    period = _given(ALARM_FIELDS, answers, "period")
+    evaluations = _given(ALARM_FIELDS, answers, "evaluation-periods")
+    threshold = _given(ALARM_FIELDS, answers, "threshold")
     alarm = answers.get("alarm-name") or _default_alarm_name(cluster)
     topic = answers.get("sns-topic-arn")
     retention = answers.get("retention-days")
@@ -440,9 +452,9 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
         f"Reads of Kubernetes Secrets ({', '.join(verbs)}) in EKS cluster {cluster}, "
         f"counted by metric filter {fname} on {log_group}",
         "--namespace", namespace, "--metric-name", name,
-        "--statistic", "Sum", "--period", str(answers["period"]),
-        "--evaluation-periods", str(answers["evaluation-periods"]),
-        "--threshold", str(answers["threshold"]),
+        "--statistic", "Sum", "--period", str(period),
+        "--evaluation-periods", str(evaluations),
+        "--threshold", str(threshold),
         "--comparison-operator", "GreaterThanOrEqualToThreshold",
         "--treat-missing-data", "notBreaching",
     ]
@@ -466,68 +478,70 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
     )
 
 
+ALARM_FIELDS = (
+    Field(
+        "cluster-name", "Cluster name", "The EKS cluster to watch; its audit log goes to /aws/eks/<name>/cluster.",
+        required=True, example="prod-eu-1", validate=cluster_name,
+    ),
+    Field(
+        "region", "Region",
+        "The AWS Region of the cluster. Leave empty to use the AWS CLI's configured Region.",
+        example="eu-west-1", validate=validators.region,
+    ),
+    VERBS_FIELD,
+    Field(
+        "metric-name", "Metric name", "The CloudWatch metric the filter counts into.",
+        default="SecretReads", example="SecretReads", validate=metric_name,
+    ),
+    Field(
+        "metric-namespace", "Metric namespace", "The CloudWatch namespace of that metric (not AWS/...).",
+        default="EKS/Audit", example="EKS/Audit", validate=metric_namespace,
+    ),
+    Field(
+        "filter-name", "Metric filter name",
+        "The name of the metric filter on the log group; running the script again updates it.",
+        default="secret-reads", example="secret-reads", validate=filter_name,
+    ),
+    Field(
+        "alarm-name", "Alarm name",
+        "The CloudWatch alarm's name, unique in the Region. Empty means eks-<cluster-name>-secret-reads.",
+        example="eks-prod-eu-1-secret-reads", validate=alarm_name,
+    ),
+    Field(
+        "threshold", "Threshold",
+        "The alarm fires when the reads in one period reach this number. 1 means any read.",
+        type="int", default=1, minimum=1, maximum=1_000_000, example="1",
+    ),
+    Field(
+        "period", "Period (seconds)",
+        "How many seconds of reads the alarm adds up at a time; a multiple of 60.",
+        type="int", default=300, minimum=60, maximum=86400, example="300", validate=period_seconds,
+    ),
+    Field(
+        "evaluation-periods", "Evaluation periods",
+        "How many periods in a row must reach the threshold before the alarm fires.",
+        type="int", default=1, minimum=1, maximum=10080, example="1",
+    ),
+    Field(
+        "sns-topic-arn", "SNS topic ARN",
+        "The SNS topic the alarm notifies. Leave empty for an alarm without a notification.",
+        example="arn:aws:sns:eu-west-1:111122223333:security-alerts", validate=validators.sns_topic_arn,
+    ),
+    Field(
+        "retention-days", "Log retention (days)",
+        "How long CloudWatch Logs keeps the cluster's control-plane logs. Empty leaves the log "
+        "group's setting alone (a new group keeps events forever).",
+        type="choice", choices=RETENTION_DAYS,
+    ),
+)
+
 SECRET_READ_ALARM = Spec(
     kind="secret-read-alarm",
     title="Alarm on secret reads (audit log metric filter)",
     description="AWS CLI script: EKS audit logging, a metric filter that matches secret reads, a CloudWatch alarm",
     language="shell",
     practices=PRACTICES,
-    fields=(
-        Field(
-            "cluster-name", "Cluster name", "The EKS cluster to watch; its audit log goes to /aws/eks/<name>/cluster.",
-            required=True, example="prod-eu-1", validate=cluster_name,
-        ),
-        Field(
-            "region", "Region",
-            "The AWS Region of the cluster. Leave empty to use the AWS CLI's configured Region.",
-            example="eu-west-1", validate=validators.region,
-        ),
-        VERBS_FIELD,
-        Field(
-            "metric-name", "Metric name", "The CloudWatch metric the filter counts into.",
-            default="SecretReads", required=True, example="SecretReads", validate=metric_name,
-        ),
-        Field(
-            "metric-namespace", "Metric namespace", "The CloudWatch namespace of that metric (not AWS/...).",
-            default="EKS/Audit", required=True, example="EKS/Audit", validate=metric_namespace,
-        ),
-        Field(
-            "filter-name", "Metric filter name",
-            "The name of the metric filter on the log group; running the script again updates it.",
-            default="secret-reads", required=True, example="secret-reads", validate=filter_name,
-        ),
-        Field(
-            "alarm-name", "Alarm name",
-            "The CloudWatch alarm's name, unique in the Region. Empty means eks-<cluster-name>-secret-reads.",
-            example="eks-prod-eu-1-secret-reads", validate=alarm_name,
-        ),
-        Field(
-            "threshold", "Threshold",
-            "The alarm fires when the reads in one period reach this number. 1 means any read.",
-            type="int", default=1, minimum=1, maximum=1_000_000, required=True, example="1",
-        ),
-        Field(
-            "period", "Period (seconds)",
-            "How many seconds of reads the alarm adds up at a time; a multiple of 60.",
-            type="int", default=300, minimum=60, maximum=86400, required=True, example="300", validate=period_seconds,
-        ),
-        Field(
-            "evaluation-periods", "Evaluation periods",
-            "How many periods in a row must reach the threshold before the alarm fires.",
-            type="int", default=1, minimum=1, maximum=10080, required=True, example="1",
-        ),
-        Field(
-            "sns-topic-arn", "SNS topic ARN",
-            "The SNS topic the alarm notifies. Leave empty for an alarm without a notification.",
-            example="arn:aws:sns:eu-west-1:111122223333:security-alerts", validate=validators.sns_topic_arn,
-        ),
-        Field(
-            "retention-days", "Log retention (days)",
-            "How long CloudWatch Logs keeps the cluster's control-plane logs. Empty leaves the log "
-            "group's setting alone (a new group keeps events forever).",
-            type="choice", choices=RETENTION_DAYS,
-        ),
-    ),
+    fields=ALARM_FIELDS,
     render=render_alarm,
     checks=(_check_alarm,),
 )

@@ -32,14 +32,14 @@ def _name_field(default: str | None, example: str, what: str, help_default: str 
         "name", "Name",
         f"Name of the {what} (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')."
         + (f" {help_default}" if help_default else ""),
-        default=default, example=example, validate=validators.dns_subdomain,
+        default=default, required=default is not None, example=example, validate=validators.dns_subdomain,
     )
 
 
 def _reclaim_field(default: str, help_text: str) -> Field:
     return Field(
         "reclaim-policy", "Reclaim policy", help_text,
-        type="choice", choices=RECLAIM_POLICIES, default=default,
+        type="choice", choices=RECLAIM_POLICIES, default=default, required=True, example=default,
     )
 
 
@@ -166,29 +166,29 @@ def render_ebs(a: dict[str, Any]) -> Snippet:
     for number, tag in enumerate(a["tags"], start=1):
         parameters[f"tagSpecification_{number}"] = tag
     annotations = {"storageclass.kubernetes.io/is-default-class": "true"} if a["default-class"] else None
+    expansion = a["allow-volume-expansion"] if a["allow-volume-expansion"] is not None else True
     doc = _storage_class(name, "ebs.csi.aws.com", parameters, reclaim=a["reclaim-policy"],
-                         binding=a["volume-binding-mode"], expansion=a["allow-volume-expansion"],
-                         annotations=annotations)
+                         binding=a["volume-binding-mode"], expansion=expansion, annotations=annotations)
 
     notes = [
         'encrypted is the string "true" in lower case: the driver treats any other value, "True" included, as '
         "unencrypted, and StorageClass parameters must be strings anyway.",
     ]
     if a["kms-key-id"]:
-        notes.append("kmsKeyId picks the customer managed key; the driver's IAM role needs kms:CreateGrant, "
-                     "kms:Decrypt and kms:GenerateDataKeyWithoutPlaintext on it.")
+        notes.append("kmsKeyId picks the customer managed key (the old guide's \"CMK\"); the driver's IAM role needs "
+                     "kms:CreateGrant, kms:Decrypt and kms:GenerateDataKeyWithoutPlaintext on it.")
     else:
-        notes.append("No kmsKeyId: EC2 uses the Region's default EBS key (alias/aws/ebs). Set --kms-key-id to a "
-                     "customer managed key ARN to control key policy and rotation yourself.")
-    notes.append("provisioner ebs.csi.aws.com: the old guide's in-tree kubernetes.io/aws-ebs provisioner was removed "
-                 "in Kubernetes 1.27, and the gp2 class EKS creates does not set encrypted.")
+        notes.append("No kmsKeyId: EC2 uses the account's default EBS key for the Region (alias/aws/ebs unless changed). "
+                     "Set --kms-key-id to a customer managed key ARN to control key policy and rotation yourself.")
+    notes.append("provisioner ebs.csi.aws.com: the in-tree kubernetes.io/aws-ebs provisioner the old guide offered was "
+                 "removed in Kubernetes 1.27. The driver chart's optional default class does not set encrypted.")
     if a["volume-binding-mode"] == "WaitForFirstConsumer":
         notes.append("WaitForFirstConsumer creates each volume in the Availability Zone of the pod that uses it.")
     if a["iops"] is not None and volume_type in EBS_IOPS_RANGES:
         notes.append("The driver lowers iops to what the requested volume size allows for this type.")
     if any(_TAG_PLACEHOLDER_RE.search(t) for t in a["tags"]):
         notes.append("Tag placeholders are filled in only when the external-provisioner runs with "
-                     "--extra-create-metadata (the Helm chart and EKS add-on set it).")
+                     "--extra-create-metadata (on by default in the driver's Helm chart: controller.extraCreateMetadata).")
 
     warnings: list[str] = []
     form = validators.kms_key_form(a["kms-key-id"]) if a["kms-key-id"] else None
@@ -218,15 +218,15 @@ EBS_SPEC = Spec(
                     "Empty means encrypted-<type>, for example encrypted-gp3."),
         Field("kms-key-id", "KMS key",
               "Customer managed KMS key for the volumes. A full key ARN is best; a key ID, alias or alias ARN "
-              "also works but breaks PVC cloning. Empty uses the Region's default EBS key (aws/ebs).",
+              "also works but breaks PVC cloning. Empty uses the account's default EBS key (aws/ebs unless changed).",
               example=validators.EXAMPLE_KEY_ARN, validate=validators.kms_key),
         Field("type", "Volume type",
               "EBS volume type: gp3 (general purpose SSD, the driver's default), io1/io2 (provisioned IOPS SSD), "
               "gp2, st1/sc1 (HDD) or standard (magnetic).",
-              type="choice", choices=EBS_TYPES, default="gp3"),
+              type="choice", choices=EBS_TYPES, default="gp3", required=True, example="gp3"),
         Field("fs-type", "File system",
               "File system the node formats the volume with (parameter csi.storage.k8s.io/fstype).",
-              type="choice", choices=EBS_FS_TYPES, default="ext4"),
+              type="choice", choices=EBS_FS_TYPES, default="ext4", required=True, example="ext4"),
         Field("iops", "Provisioned IOPS",
               "IOPS per volume: gp3 3000-80000 (empty means the gp3 baseline of 3000), io1 100-64000, "
               "io2 100-256000 (required for io1 and io2).",
@@ -244,7 +244,8 @@ EBS_SPEC = Spec(
         Field("volume-binding-mode", "Volume binding",
               "WaitForFirstConsumer (recommended) creates the volume once a pod is scheduled, in that pod's zone; "
               "Immediate creates it as soon as the claim exists.",
-              type="choice", choices=BINDING_MODES, default="WaitForFirstConsumer"),
+              type="choice", choices=BINDING_MODES, default="WaitForFirstConsumer", required=True,
+              example="WaitForFirstConsumer"),
         Field("default-class", "Default class",
               "Mark this class as the cluster default (annotation storageclass.kubernetes.io/is-default-class), so "
               "claims without a storageClassName get encrypted volumes. Unmark any other default class.",
@@ -322,7 +323,7 @@ def efs_subpath_pattern(value: str) -> str | None:
         literal = _VARIABLE_RE.sub("", segment)
         if any(ch in literal for ch in "${}"):
             return (f"{value!r} uses an unknown variable; the driver fills in only ${{.PVC.name}}, "
-                    "${.PVC.namespace} and ${.PV.name}")
+                    "${.PVC.namespace} and ${.PV.name}, for example /${.PVC.namespace}/${.PVC.name}")
         # A segment that starts with a variable starts with a name, never with '.'.
         problem = _segment_problem(segment if segment.startswith(".") else literal.lstrip("."))
         if problem:
@@ -401,7 +402,8 @@ def render_efs_sc(a: dict[str, Any]) -> Snippet:
         "Access points enforce a POSIX user and group on every file operation.",
     ]
     if a["uid"] is None or a["gid"] is None:
-        notes.append("The driver assigns a distinct ID from the GID range to each access point where uid or gid is unset.")
+        notes.append("Where uid or gid is unset, the driver gives each access point its own ID from the GID range "
+                     "(its built-in range when none is set).")
     if a["reclaim-policy"] == "Delete":
         notes.append("Delete removes the access point; the directory's data stays unless the controller runs "
                      "with --delete-access-point-root-dir.")
@@ -434,7 +436,7 @@ EFS_SC_SPEC = Spec(
               required=True, example="fs-0123456789abcdef0", validate=validators.efs_file_system_id),
         Field("directory-perms", "Directory permissions",
               "Octal permissions of each access point's root directory; 700 keeps it private to the owner.",
-              default="700", example="700", validate=directory_perms),
+              default="700", required=True, example="700", validate=directory_perms),
         Field("uid", "POSIX user ID",
               "Fixed owner user ID for every access point; empty lets the driver pick one from the GID range.",
               type="int", minimum=0, maximum=POSIX_ID_MAX, example="1000"),
@@ -577,10 +579,11 @@ EFS_PV_SPEC = Spec(
               example="/shared/data", validate=efs_sub_path),
         Field("capacity", "Capacity",
               "Size stated on the volume (Kubernetes requires one; EFS itself grows as needed).",
-              default="5Gi", example="5Gi", validate=validators.quantity),
+              default="5Gi", required=True, example="5Gi", validate=validators.quantity),
         Field("access-mode", "Access mode",
               "ReadWriteMany lets pods on many nodes mount the volume; ReadWriteOnce limits it to one node.",
-              type="choice", choices=EFS_ACCESS_MODES, default="ReadWriteMany"),
+              type="choice", choices=EFS_ACCESS_MODES, default="ReadWriteMany", required=True,
+              example="ReadWriteMany"),
         _reclaim_field("Retain", "What happens when the claim is deleted: Retain (recommended for static volumes) "
                                  "keeps the volume and data; Delete removes the PersistentVolume object."),
         Field("storage-class-name", "StorageClass name",
@@ -622,7 +625,7 @@ FSX_THROUGHPUT_CHOICES = tuple(str(v) for v in sorted({v for vs in FSX_THROUGHPU
 
 def _fsx_checks(a: dict[str, Any]) -> Iterable[FieldError]:
     deployment = a.get("deployment-type")
-    storage = a.get("storage-type")
+    storage = a.get("storage-type") or "SSD"  # the API default
     if deployment is None:
         return
     persistent = deployment in FSX_PERSISTENT
@@ -634,7 +637,7 @@ def _fsx_checks(a: dict[str, Any]) -> Iterable[FieldError]:
         yield FieldError("storage-type", f"HDD storage exists only for PERSISTENT_1 (got {deployment}); use "
                                          "--storage-type SSD, or --deployment-type PERSISTENT_1 for HDD")
     throughput = a.get("per-unit-storage-throughput")
-    if persistent and storage is not None and throughput is not None and (deployment, storage) in FSX_THROUGHPUT:
+    if persistent and throughput is not None and (deployment, storage) in FSX_THROUGHPUT:
         allowed = FSX_THROUGHPUT[(deployment, storage)]
         if int(throughput) not in allowed:
             listed = ", ".join(str(v) for v in allowed)
@@ -677,8 +680,9 @@ def render_fsx(a: dict[str, Any]) -> Snippet:
             notes.append("kmsKeyId encrypts this persistent file system with your customer managed key.")
         else:
             notes.append("No kmsKeyId: FSx uses its managed key for the account; set --kms-key-id to use your own.")
-        notes.append("perUnitStorageThroughput is required for persistent types: the driver README names a default, "
-                     "but the driver sends none and the API rejects the request.")
+        notes.append("perUnitStorageThroughput is set because the FSx API requires it for persistent types and the "
+                     "driver sends none when it is missing (its README names a default; the old guide's "
+                     "PERSISTENT_1 example left it out).")
     else:
         notes.append("Scratch file systems use keys FSx manages; a customer managed KMS key needs a persistent type.")
     if deployment == "SCRATCH_1":
@@ -719,7 +723,8 @@ FSX_SPEC = Spec(
         Field("deployment-type", "Deployment type",
               "PERSISTENT_2 (latest persistent, SSD), PERSISTENT_1 (SSD or HDD), SCRATCH_2, or SCRATCH_1 "
               "(no encryption in transit). Only persistent types take your own KMS key.",
-              type="choice", choices=FSX_DEPLOYMENTS, default="PERSISTENT_2"),
+              type="choice", choices=FSX_DEPLOYMENTS, default="PERSISTENT_2", required=True,
+              example="PERSISTENT_2"),
         Field("kms-key-id", "KMS key",
               "Customer managed KMS key for a persistent file system (a key ARN is best); empty uses the FSx "
               "managed key. Scratch types cannot take one.",
@@ -754,7 +759,8 @@ FSX_SPEC = Spec(
         Field("volume-binding-mode", "Volume binding",
               "Immediate starts creating the file system as soon as the claim exists (creation takes minutes; the "
               "subnet already fixes the zone); WaitForFirstConsumer waits for a pod.",
-              type="choice", choices=("Immediate", "WaitForFirstConsumer"), default="Immediate"),
+              type="choice", choices=("Immediate", "WaitForFirstConsumer"), default="Immediate", required=True,
+              example="Immediate"),
     ),
     render=render_fsx,
     checks=(

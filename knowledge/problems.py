@@ -61,6 +61,9 @@ def parse_yaml(text: str, filename: str, first_line: int = 1) -> tuple[LocatedYa
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else first_line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 1 + offset != line:
+            reason += f" ({context} that starts on line {context_mark.line + 1 + offset})"
         return None, [Problem(filename, line, f"invalid YAML: {reason}")]
     if node is None:
         return LocatedYaml(None, {}, first_line), []

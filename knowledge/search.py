@@ -30,6 +30,11 @@ from pathlib import Path
 
 import yaml
 from rapidfuzz import process
+
+try:  # libyaml's loader, several times faster where PyYAML was built with it
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _YamlLoader
 from rapidfuzz.distance import OSA
 
 from .model import Practice
@@ -47,14 +52,15 @@ VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 # Field weights for BM25F and the length normalisation of each field.
 FIELDS: dict[str, tuple[float, float]] = {
     # name: (weight, b)
-    "title": (3.0, 0.3),
-    "aliases": (2.5, 0.3),
+    "title": (5.0, 0.3),
+    "aliases": (4.0, 0.3),
     "tags": (2.5, 0.3),
     "summary": (1.5, 0.5),
     "body": (1.0, 0.75),
 }
 STRONG_FIELDS = ("title", "aliases", "tags", "summary")
-K1 = 1.2
+K1 = 2.0
+ABOUT = 1.0  # weight of aboutness against BM25F
 
 WEIGHT_TYPED = 1.0
 WEIGHT_GENERIC = 0.25
@@ -71,6 +77,7 @@ FOLLOWER_RATIO = 0.3
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[._/'-][A-Za-z0-9]+)*")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _PART_RE = re.compile(r"[a-z0-9]+")
+_CHUNK_RE = re.compile(r"[.;:,!?()]\s|\s\.\s|\n")
 _MARKUP_RE = re.compile(r"```.*?```|\]\([^)]*\)|https?://\S+", re.S)
 
 
@@ -128,16 +135,19 @@ class Vocabulary:
     make_words: frozenset[str] = frozenset()  # surface words
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)  # surface words -> stems
     aspects: frozenset[str] = frozenset()  # stems
+    phrases: frozenset[tuple[str, str]] = frozenset()  # stem pairs that name one thing
     off_topic: frozenset[tuple[str, ...]] = frozenset()  # surface word sequences
     longest_phrase: int = 1
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
-        data = yaml.safe_load((path or VOCABULARY_FILE).read_text(encoding="utf-8")) or {}
+        data = yaml.load((path or VOCABULARY_FILE).read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
         stopwords = frozenset(str(w).lower() for w in data.get("stopwords", []))
         vocab = cls(stopwords=stopwords)
         vocab.generic = frozenset(_stem_word(str(w).lower()) for w in data.get("generic", []))
         vocab.make_words = frozenset(str(w).lower() for w in data.get("make_words", []))
+        vocab.phrases = frozenset(
+            tuple(analyze(str(w), stopwords)) for w in data.get("phrases", []) if len(analyze(str(w), stopwords)) == 2)
         vocab.aspects = frozenset(_stem_word(str(w).lower()) for w in data.get("aspects", []))
         vocab.off_topic = frozenset(tuple(_surface_words(str(w))) for w in data.get("off_topic", []) if _surface_words(str(w)))
         for phrase in vocab.off_topic:
@@ -162,7 +172,8 @@ def stem(word: str) -> str:
     return _stem_word(word)
 
 
-def _word_variants(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _word_variants(word: str) -> tuple[str, ...]:
     """A word as typed, plus its parts when it is a compound (camelCase, dotted, hyphenated)."""
     lower = word.lower()
     parts: list[str] = []
@@ -173,9 +184,9 @@ def _word_variants(word: str) -> list[str]:
         parts = _camel_parts(word)
     parts = [p.lower() for p in parts if p]
     if len(parts) <= 1:
-        return [lower.replace("'", "")]
+        return (lower.replace("'", ""),)
     whole = re.sub(r"[^a-z0-9]", "", lower)
-    return [whole] + parts
+    return (whole, *parts)
 
 
 def _camel_parts(word: str) -> list[str]:
@@ -218,11 +229,21 @@ class SearchEngine:
             "body": f"{body} {updates}",
         }
 
-    def _terms_with_pairs(self, text: str) -> list[str]:
-        """Terms of a field plus adjacent pairs ("access point") within each sentence or item."""
+    def _terms_with_pairs(self, text: str, surface: Counter) -> list[str]:
+        """Terms of a field plus adjacent pairs ("access point") within each sentence or item.
+
+        Also counts the field's words as written into `surface` (for typo correction)."""
+        stopwords = self.vocab.stopwords
         out: list[str] = []
-        for chunk in re.split(r"[.;:,!?()\n]\s|\s\.\s|\n", text):
-            terms = analyze(chunk, self.vocab.stopwords)
+        for chunk in _CHUNK_RE.split(text):
+            terms: list[str] = []
+            for word in _WORD_RE.findall(chunk):
+                for variant in _word_variants(word):
+                    if variant in stopwords:
+                        continue
+                    terms.append(stem(variant))
+                    if len(variant) > 2 and not variant.isdigit():
+                        surface[variant] += 1
             out.extend(terms)
             out.extend(f"{a} {b}" for a, b in zip(terms, terms[1:]) if a != b)
         return out
@@ -235,13 +256,9 @@ class SearchEngine:
         for practice in self.practices:
             counts: dict[str, Counter] = {}
             for name, text in self._fields_of(practice).items():
-                terms = self._terms_with_pairs(text)
+                terms = self._terms_with_pairs(text, surface)
                 counts[name] = Counter(terms)
                 lengths[name].append(sum(1 for t in terms if " " not in t))
-                for word in _WORD_RE.findall(text):
-                    for variant in _word_variants(word):
-                        if len(variant) > 2 and not variant.isdigit():
-                            surface[variant] += 1
             field_counts.append(counts)
         avg = {f: (sum(v) / len(v) if v and sum(v) else 1.0) for f, v in lengths.items()}
 
@@ -266,6 +283,13 @@ class SearchEngine:
             for term, tf in pseudo.items():
                 self.postings[term][doc] = self.idf[term] * tf * (K1 + 1) / (K1 + tf)
             self.strong.append(frozenset().union(*(counts[f].keys() for f in STRONG_FIELDS)))
+        # Aboutness: a term in a practice's title, aliases, tags or summary says what the
+        # practice is about, the more so the fewer practices name it there.
+        strong_freq = Counter(t for terms in self.strong for t in terms)
+        self.about = {t: ABOUT * math.log(1 + n_docs / df) for t, df in strong_freq.items()}
+        for doc, terms in enumerate(self.strong):
+            for term in terms:
+                self.postings[term][doc] += self.about[term]
         self.postings = dict(self.postings)
 
         # Words the knowledge base uses, for typo correction: surface form -> frequency.
@@ -302,7 +326,7 @@ class SearchEngine:
         vocab = self.vocab
         units: list[list[str]] = []  # per typed word: its variants (whole first, then parts)
         for word in _WORD_RE.findall(question):
-            units.append(_word_variants(word))
+            units.append(list(_word_variants(word)))
 
         corrections: list[tuple[str, str]] = []
         unknown: list[str] = []
@@ -395,10 +419,13 @@ class SearchEngine:
         q.aspect_units = {i for i in content_units if unit_terms[i] and unit_terms[i] <= (vocab.aspects | vocab.generic)}
         q.aspect_units = [unit_terms[i] for i in sorted(set(content_units)) if i in q.aspect_units]
 
+        # Adjacent words as a pair ("access point", "secrets manager"): a known phrase counts in
+        # full, any other pair of specific words a little.
         primary = [stem(v[0]) for v in units if not self._is_stop(v[0])]
         for a, b in zip(primary, primary[1:]):
-            if a != b:
-                q.add(f"{a} {b}", WEIGHT_PAIR)
+            if a == b or a in vocab.generic and b in vocab.generic:
+                continue
+            q.add(f"{a} {b}", WEIGHT_TYPED if (a, b) in vocab.phrases else WEIGHT_PAIR)
         q.units = [unit_terms[i] for i in sorted(set(content_units))]
         return q
 
@@ -412,7 +439,8 @@ class SearchEngine:
                           unknown_words=q.unknown)
         if not scores or not q.units:
             return Reply(answers=(), **reply_args)
-        ceiling = sum(w * self.idf.get(t, self.max_idf) * (K1 + 1) for t, w in q.weights.items()) or 1.0
+        ceiling = sum(w * (self.idf.get(t, self.max_idf) * (K1 + 1) + self.about.get(t, 0.0))
+                      for t, w in q.weights.items()) or 1.0
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         top_doc, top_score = ranked[0]
         if not self.confident(top_doc, top_score / ceiling, q):

@@ -65,5 +65,5 @@ def available() -> list[Spec]:
     return specs
 
 
-def kinds() -> list[str]:
+def kind_names() -> list[str]:
     return [spec.kind for spec in available()]

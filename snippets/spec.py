@@ -183,7 +183,9 @@ def check(spec: Spec, raw: Answers) -> tuple[dict[str, Any], list[FieldError]]:
             errors.append(FieldError(str(key), f"is not a field of {spec.kind} (fields: {', '.join(sorted(known))})"))
     answers: dict[str, Any] = {}
     for f in spec.fields:
-        value, problem = coerce(f, raw[f.id] if f.id in raw else f.default)
+        # An empty answer to a field that has a default means the default (a cleared form field).
+        given = raw[f.id] if f.id in raw and not _is_empty(raw[f.id]) else f.default
+        value, problem = coerce(f, given)
         if problem:
             errors.append(FieldError(f.id, problem))
         answers[f.id] = value

@@ -33,14 +33,14 @@ EXAMPLE_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56e
 
 def kms_key_form(value: str) -> str | None:
     """Which form a KMS key identifier takes: key-arn, alias-arn, key-id, mrk-id, alias; or None."""
-    match = KMS_ARN_RE.match(value)
+    match = KMS_ARN_RE.fullmatch(value)
     if match:
         return "alias-arn" if match.group("what").startswith("alias/") else "key-arn"
-    if KEY_ID_RE.match(value):
+    if KEY_ID_RE.fullmatch(value):
         return "key-id"
-    if MRK_ID_RE.match(value):
+    if MRK_ID_RE.fullmatch(value):
         return "mrk-id"
-    if ALIAS_RE.match(value):
+    if ALIAS_RE.fullmatch(value):
         return "alias"
     return None
 
@@ -64,44 +64,44 @@ def kms_key_arn(value: str) -> str | None:
 
 
 def region(value: str) -> str | None:
-    if not REGION_RE.match(value):
+    if not REGION_RE.fullmatch(value):
         return f"{value!r} is not an AWS Region code; use one such as us-east-1 or eu-west-2"
     return None
 
 
 def account_id(value: str) -> str | None:
-    if not ACCOUNT_RE.match(value):
+    if not ACCOUNT_RE.fullmatch(value):
         return f"{value!r} is not an AWS account ID; use 12 digits such as 111122223333"
     return None
 
 
 def subnet_id(value: str) -> str | None:
-    if not SUBNET_RE.match(value):
+    if not SUBNET_RE.fullmatch(value):
         return f"{value!r} is not a subnet ID; use one such as subnet-0123456789abcdef0"
     return None
 
 
 def security_group_id(value: str) -> str | None:
-    if not SECURITY_GROUP_RE.match(value):
+    if not SECURITY_GROUP_RE.fullmatch(value):
         return f"{value!r} is not a security group ID; use one such as sg-0123456789abcdef0"
     return None
 
 
 def efs_file_system_id(value: str) -> str | None:
-    if not EFS_ID_RE.match(value):
+    if not EFS_ID_RE.fullmatch(value):
         return f"{value!r} is not an EFS file system ID; use one such as fs-0123456789abcdef0"
     return None
 
 
 def efs_access_point_id(value: str) -> str | None:
-    if not EFS_AP_RE.match(value):
+    if not EFS_AP_RE.fullmatch(value):
         return f"{value!r} is not an EFS access point ID; use one such as fsap-0123456789abcdef0"
     return None
 
 
 def dns_label(value: str) -> str | None:
     """A DNS-1123 label: namespaces, service accounts and most names that are not subdomains."""
-    if len(value) > 63 or not DNS1123_LABEL_RE.match(value):
+    if len(value) > 63 or not DNS1123_LABEL_RE.fullmatch(value):
         return (
             f"{value!r} is not a valid name; use at most 63 lower-case letters, digits and '-', "
             "starting and ending with a letter or digit, such as my-app"
@@ -111,7 +111,7 @@ def dns_label(value: str) -> str | None:
 
 def dns_subdomain(value: str) -> str | None:
     """A DNS-1123 subdomain: the names of most Kubernetes objects."""
-    if len(value) > 253 or not DNS1123_SUBDOMAIN_RE.match(value):
+    if len(value) > 253 or not DNS1123_SUBDOMAIN_RE.fullmatch(value):
         return (
             f"{value!r} is not a valid Kubernetes name; use at most 253 lower-case letters, digits, '-' "
             "and '.', starting and ending with a letter or digit, such as encrypted-gp3"
@@ -120,19 +120,19 @@ def dns_subdomain(value: str) -> str | None:
 
 
 def quantity(value: str) -> str | None:
-    if not QUANTITY_RE.match(value):
+    if not QUANTITY_RE.fullmatch(value):
         return f"{value!r} is not a storage size; use a Kubernetes quantity such as 5Gi or 1200Gi"
     return None
 
 
 def sns_topic_arn(value: str) -> str | None:
-    if not SNS_ARN_RE.match(value):
+    if not SNS_ARN_RE.fullmatch(value):
         return f"{value!r} is not an SNS topic ARN; use one such as arn:aws:sns:us-east-1:111122223333:security-alerts"
     return None
 
 
 def iam_role_arn(value: str) -> str | None:
-    if not IAM_ROLE_ARN_RE.match(value):
+    if not IAM_ROLE_ARN_RE.fullmatch(value):
         return f"{value!r} is not an IAM role ARN; use one such as arn:aws:iam::111122223333:role/my-app"
     return None
 

@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -25,10 +24,23 @@ class UsageError(Exception):
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("eksguide")
     except PackageNotFoundError:  # running from a source tree that was not installed
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's version action, but reads the installed version only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        sys.stdout.write(f"eksguide {_version()}\n")
+        parser.exit()
 
 
 def _style(stream=sys.stdout):
@@ -311,7 +323,7 @@ def cmd_snippet(argv: list[str]) -> int:
     try:
         spec = snippets.get(kind)
     except UnknownKind:
-        suggestions = _did_you_mean(kind, snippets.kinds())
+        suggestions = _did_you_mean(kind, snippets.kind_names())
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
         raise UsageError(f"snippet: no kind {kind!r}{hint} (eksguide snippet --list shows them all)") from None
     parser = _kind_parser(spec)
@@ -418,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Run it with no command to open the app.",
         epilog="Every command takes --help. Bad input exits with status 2.",
     )
-    parser.add_argument("--version", action="version", version=f"eksguide {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from knowledge.model import AREAS

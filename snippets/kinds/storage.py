@@ -276,7 +276,7 @@ _VARIABLE_RE = re.compile(r"\$\{\.(?:PV\.name|PVC\.name|PVC\.namespace)\}")
 
 
 def directory_perms(value: str) -> str | None:
-    if not _DIRECTORY_PERMS_RE.match(value):
+    if not _DIRECTORY_PERMS_RE.fullmatch(value):
         return f"{value!r} is not octal permissions; use 3 or 4 octal digits such as 700 or 0750"
     return None
 
@@ -489,7 +489,7 @@ def efs_sub_path(value: str) -> str | None:
     for segment in segments:
         if segment in (".", ".."):
             return f"{value!r} contains '{segment}'; {good}"
-        if not _SUB_PATH_SEGMENT_RE.match(segment):
+        if not _SUB_PATH_SEGMENT_RE.fullmatch(segment):
             return (f"{value!r} has a directory name with characters other than letters, digits and "
                     f". _ @ + = ~ -; {good}")
     return None
@@ -550,6 +550,9 @@ def render_efs_pv(a: dict[str, Any]) -> Snippet:
     notes.append("volumeHandle uses the fs-id[:path[:fsap-id]] form every driver version reads "
                  "(driver 3.x also accepts an efs: prefix).")
     notes.append("EFS is elastic: capacity is required by Kubernetes but does not limit the file system.")
+    if not storage_class:
+        notes.append('storageClassName "" keeps the volume out of every class: a claim binds to it only if it also '
+                     'sets storageClassName ""; a claim that leaves the field out is given the default class instead.')
     if a["with-claim"]:
         notes.append("claimRef on the volume and volumeName on the claim bind the two to each other only.")
     return Snippet(
@@ -587,9 +590,9 @@ EFS_PV_SPEC = Spec(
         _reclaim_field("Retain", "What happens when the claim is deleted: Retain (recommended for static volumes) "
                                  "keeps the volume and data; Delete removes the PersistentVolume object."),
         Field("storage-class-name", "StorageClass name",
-              'storageClassName that the volume and its claim share; empty writes storageClassName: "" (no class), '
-              "so a default class can never provision a new volume for the claim instead.",
-              default="efs-sc", example="efs-sc", validate=validators.dns_subdomain),
+              'storageClassName that the volume and its claim share, such as efs-sc. Empty (the default) writes '
+              'storageClassName: "" (no class), so no default class can provision a different volume for the claim.',
+              example="efs-sc", validate=validators.dns_subdomain),
         Field("with-claim", "Add a claim",
               "Also write a PersistentVolumeClaim bound to this volume by volumeName.",
               type="bool", default=False),

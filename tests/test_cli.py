@@ -1,0 +1,275 @@
+"""The command line: every command, its output shapes, exit codes and the no-overwrite rule."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import snippets
+from knowledge import load_knowledge
+from tui.cli import main
+
+
+def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's --help and usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    monkeypatch.setenv("EKSGUIDE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+# ---------------------------------------------------------------- list / show
+
+
+def test_list_shows_every_practice_by_area(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    for practice in load_knowledge():
+        assert practice.id in out
+    assert "Storage encryption" in out and "External secret stores" in out
+
+
+def test_list_json_and_area_filter(capsys):
+    code, out, _ = run(capsys, "list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == len(load_knowledge())
+    assert set(rows[0]) == {"id", "title", "area", "level", "summary"}
+    code, out, _ = run(capsys, "list", "--area", "keys", "--json")
+    assert {r["area"] for r in json.loads(out)} == {"keys"}
+
+
+def test_show_renders_a_practice(capsys):
+    code, out, err = run(capsys, "show", "ebs-encryption")
+    practice = load_knowledge().get("ebs-encryption")
+    assert code == 0 and err == ""
+    assert practice.title in out and "Sources" in out and practice.sources[0].url in out
+    assert "eksguide snippet ebs-storageclass --help" in out
+    assert "Changed since the old EKS best-practices guide" in out
+
+
+def test_show_json_is_the_structured_entry(capsys):
+    code, out, _ = run(capsys, "show", "rotate-cmks", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == "rotate-cmks"
+    assert {"title", "area", "level", "summary", "tags", "related", "snippets", "sources", "updates", "body"} <= set(data)
+
+
+def test_show_unknown_id_suggests_and_exits_2(capsys):
+    code, out, err = run(capsys, "show", "ebs-encrypt")
+    assert code == 2 and out == ""
+    assert "no practice with the id 'ebs-encrypt'" in err and "did you mean: ebs-encryption" in err
+
+
+# ---------------------------------------------------------------- ask
+
+
+def test_ask_prints_the_best_answer_and_other_matches(capsys):
+    code, out, _ = run(capsys, "ask", "how", "do", "I", "mount", "efs", "with", "tls")
+    assert code == 0
+    assert load_knowledge().get("efs-encryption-in-transit").title in out.splitlines()[0]
+
+
+def test_ask_says_when_it_has_no_answer(capsys):
+    code, out, _ = run(capsys, "ask", "best pizza in naples")
+    assert code == 0
+    assert "no confident answer" in out and "It can help with" in out
+
+
+def test_ask_did_you_mean_for_typos(capsys):
+    code, out, _ = run(capsys, "ask", "kuberentes secrts encrpyted?")
+    assert code == 0 and "Did you mean: kubernetes secrets encrypted?" in out
+
+
+def test_ask_json_shape(capsys):
+    code, out, _ = run(capsys, "ask", "--json", "--limit", "3", "rotate kms key")
+    data = json.loads(out)
+    assert code == 0 and data["question"] == "rotate kms key"
+    assert 1 <= len(data["answers"]) <= 3
+    for answer in data["answers"]:
+        assert set(answer) >= {"id", "title", "score", "snippets"}
+        assert isinstance(answer["score"], float)
+    assert [a["score"] for a in data["answers"]] == sorted((a["score"] for a in data["answers"]), reverse=True)
+
+
+def test_ask_json_off_topic_has_no_answers(capsys):
+    code, out, _ = run(capsys, "ask", "--json", "how do I set up an ingress with an ALB")
+    assert code == 0 and json.loads(out)["answers"] == []
+
+
+def test_ask_offers_snippets_when_asked_to_make_something(capsys):
+    code, out, _ = run(capsys, "ask", "--json", "generate an encrypted gp3 storage class")
+    top = json.loads(out)["answers"][0]
+    assert top["id"] == "ebs-encryption" and top["snippets"][0] == "ebs-storageclass"
+    code, out, _ = run(capsys, "ask", "--json", "what is an encrypted gp3 storage class")
+    assert json.loads(out)["answers"][0]["snippets"] == []
+
+
+def test_ask_batch_answers_one_line_per_question(capsys, monkeypatch):
+    questions = "efs tls\n\nwhat is the weather\nkubeseal public key\n"
+    code, out, _ = run(capsys, "ask", "--json", "--batch", stdin=questions, monkeypatch=monkeypatch)
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(replies) == 4
+    assert replies[0]["answers"][0]["id"] == "efs-encryption-in-transit"
+    assert replies[1] == {"question": "", "answers": []}
+    assert replies[2]["answers"] == []
+    assert replies[3]["answers"][0]["id"] == "sealed-secrets"
+
+
+@pytest.mark.parametrize("argv", [("ask",), ("ask", "  "), ("ask", "--limit", "0", "efs"), ("ask", "--batch", "efs")])
+def test_ask_bad_input_exits_2(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.startswith("eksguide: ask")
+
+
+# ---------------------------------------------------------------- help and version
+
+
+@pytest.mark.parametrize("command", [(), ("list",), ("show",), ("ask",), ("glossary",), ("tour",), ("snippet",)])
+def test_help_on_every_command(capsys, command):
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0 and "usage:" in out
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("eksguide ")
+
+
+def test_no_command_without_a_terminal_is_a_clear_error(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and "needs a terminal" in err
+
+
+def test_unknown_command_exits_2(capsys):
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and "invalid choice" in err
+
+
+# ---------------------------------------------------------------- glossary
+
+
+def test_glossary_lookup_and_unknown_term(capsys):
+    code, out, _ = run(capsys, "glossary", "irsa")
+    assert code == 0 and "IAM" in out
+    code, out, err = run(capsys, "glossary", "--json")
+    assert code == 0 and len(json.loads(out)) >= 20
+    code, out, err = run(capsys, "glossary", "flux capacitor")
+    assert code == 2 and out == "" and "no term" in err
+
+
+# ---------------------------------------------------------------- snippet
+
+
+def test_snippet_list_names_every_kind(capsys):
+    code, out, _ = run(capsys, "snippet", "--list")
+    assert code == 0
+    for kind in snippets.kind_names():
+        assert kind in out
+    code, out, _ = run(capsys, "snippet", "--list", "--json")
+    assert [row["kind"] for row in json.loads(out)] == snippets.kind_names()
+
+
+def test_snippet_kind_help_lists_every_field_flag(capsys):
+    spec = snippets.get("ebs-storageclass")
+    code, out, _ = run(capsys, "snippet", "ebs-storageclass", "--help")
+    assert code == 0
+    for field in spec.fields:
+        assert field.flag in out
+    assert "--output" in out and "--force" in out
+
+
+def test_snippet_to_stdout_is_valid_yaml(capsys):
+    arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--kms-key-id", arn, "--name", "fast")
+    assert code == 0
+    (doc,) = [d for d in yaml.safe_load_all(out) if d]
+    assert doc["kind"] == "StorageClass" and doc["metadata"]["name"] == "fast"
+    assert doc["parameters"]["encrypted"] == "true" and doc["parameters"]["kmsKeyId"] == arn
+
+
+def test_snippet_bad_input_names_each_field_and_writes_nothing(capsys, tmp_path):
+    target = tmp_path / "sc.yaml"
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--kms-key-id", "not-a-key", "--name", "Bad_Name",
+                         "--output", str(target))
+    assert code == 2 and out == ""
+    assert "--kms-key-id:" in err and "--name:" in err and "arn:aws:kms:" in err
+    assert not target.exists()
+
+
+def test_snippet_output_file_is_never_overwritten_without_force(capsys, tmp_path):
+    target = tmp_path / "sc.yaml"
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--output", str(target))
+    assert code == 0 and out == "" and target.exists()
+    first = target.read_text()
+    target.write_text("mine\n")
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--name", "other", "--output", str(target))
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert target.read_text() == "mine\n"
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--output", str(target), "--force")
+    assert code == 0 and target.read_text() == first
+
+
+def test_snippet_unknown_kind_and_misplaced_force(capsys):
+    code, out, err = run(capsys, "snippet", "ebs-storagclass")
+    assert code == 2 and out == "" and "did you mean: ebs-storageclass" in err
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--force")
+    assert code == 2 and "--force only makes sense with --output" in err
+
+
+def test_snippet_json_output(capsys):
+    code, out, _ = run(capsys, "snippet", "secret-reads-query", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "secret-reads-query" and data["language"] == "logs-insights"
+    assert "audit-secret-access" in data["practices"] and "stats" in data["text"]
+
+
+# ---------------------------------------------------------------- tour
+
+
+def test_tour_status_and_reset(capsys, tmp_path):
+    code, out, err = run(capsys, "tour", "--status")
+    assert code == 0 and "0/" in out and "Next:" in out
+    code, out, _ = run(capsys, "tour", "--status", "--json")
+    data = json.loads(out)
+    assert data["done"] == 0 and data["total"] == len(data["lessons"]) > 0
+    code, out, err = run(capsys, "tour", "--reset", "--yes")
+    assert code == 0 and "reset" in err
+
+
+def test_tour_status_survives_a_corrupt_progress_file(capsys, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "progress.json").write_text("{not json")
+    code, out, err = run(capsys, "tour", "--status")
+    assert code == 0 and "warning:" in err and "0/" in out
+
+
+def test_tour_json_needs_status(capsys):
+    code, _, err = run(capsys, "tour", "--json")
+    assert code == 2 and "--json goes with --status" in err
+
+
+# ---------------------------------------------------------------- the installed command
+
+
+def test_console_script_runs_in_a_fresh_process():
+    script = Path(sys.executable).with_name("eksguide")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+    run_ = subprocess.run(command + ["ask", "--json", "--batch"], input="ebs storageclass kmsKeyId\n",
+                          capture_output=True, text=True, timeout=60)
+    assert run_.returncode == 0, run_.stderr
+    assert json.loads(run_.stdout)["answers"][0]["id"] == "ebs-encryption"

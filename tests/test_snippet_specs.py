@@ -1,0 +1,88 @@
+"""Every snippet spec, generically: well-formed fields, wired to the knowledge base, and no input
+of any kind makes a spec raise anything but SnippetError."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import snippets
+from knowledge import load_knowledge
+from snippets import Snippet, SnippetError
+
+SPECS = snippets.available()
+KINDS = [s.kind for s in SPECS]
+
+
+def test_practices_and_kinds_point_at_each_other():
+    kb = load_knowledge()
+    for practice in kb:
+        for kind in practice.snippets:
+            assert kind in KINDS, f"{practice.id} offers an unknown snippet kind {kind!r}"
+    for spec in SPECS:
+        assert spec.practices, spec.kind
+        for practice_id in spec.practices:
+            assert practice_id in kb, f"{spec.kind} implements an unknown practice {practice_id!r}"
+    offered = {kind for practice in kb for kind in practice.snippets}
+    assert offered == set(KINDS), f"kinds no practice offers: {set(KINDS) - offered}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=KINDS)
+def test_spec_is_well_formed(spec):
+    assert spec.language in ("yaml", "shell", "logs-insights")
+    assert spec.title and spec.description and "\n" not in spec.description
+    ids = [f.id for f in spec.fields]
+    assert len(ids) == len(set(ids))
+    for field in spec.fields:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", field.id), field.id
+        assert field.id not in ("output", "force", "json", "help"), f"{field.id} clashes with a CLI option"
+        assert field.label and field.help
+        if field.required:
+            assert field.example or field.type == "choice", f"{spec.kind} --{field.id} needs an example"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=KINDS)
+def test_defaults_render_or_name_the_required_fields(spec):
+    try:
+        snippet = snippets.build(spec, {})
+    except SnippetError as exc:
+        required = {f.id for f in spec.fields if f.required}
+        assert {e.field for e in exc.errors} <= required | {f.id for f in spec.fields}
+        assert all(str(e).startswith("--") for e in exc.errors)
+        return
+    assert isinstance(snippet, Snippet) and snippet.kind == spec.kind
+    assert snippet.text.startswith("#")
+    assert spec.kind in snippet.text.splitlines()[0] or spec.kind in snippet.text.splitlines()[1]
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", " ", "---", "a: b", "x\ny", "|", "'\"", "#c", "${HOME}", "$(id)", "`id`", "0", "-1",
+                     "true", "yes", "none", "null", "1e9", "99999999999999999999", "\u202e", "a,b,,c"]),
+)
+
+
+def _raw_strategy(spec):
+    return st.fixed_dictionaries({}, optional={f.id: HOSTILE for f in spec.fields})
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=KINDS)
+def test_any_input_renders_or_reports_field_errors(spec):
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_raw_strategy(spec))
+    def check(raw):
+        try:
+            snippet = snippets.build(spec, raw)
+        except SnippetError as exc:
+            assert exc.errors
+            known = {f.id for f in spec.fields}
+            assert all(e.field in known for e in exc.errors)
+            return
+        if snippet.language == "yaml":
+            body = "\n".join(line for line in snippet.text.splitlines() if not line.startswith("#"))
+            list(yaml.safe_load_all(body))
+
+    check()

@@ -60,6 +60,20 @@ def errors(kind: str, **raw: Any) -> dict[str, list[str]]:
     return found
 
 
+def assert_empty_means_default_or_error(kind: str, field: str, **raw: Any) -> None:
+    """A cleared field either falls back to its default or is reported as missing -- never None in the output."""
+    f = spec(kind).field(field)
+    try:
+        answers, problems = check(spec(kind), {**REQUIRED[kind], **{k.replace("_", "-"): v for k, v in raw.items()},
+                                               field: ""})
+    except Exception as exc:  # pragma: no cover - would be a bug
+        raise AssertionError(exc) from exc
+    if problems:
+        assert any(p.field == field for p in problems), problems
+    else:
+        assert answers[field] is not None and answers[field] == f.default
+
+
 def assert_field_error(kind: str, field: str, *fragments: str, **raw: Any) -> str:
     found = errors(kind, **raw)
     assert field in found, f"expected an error on --{field}, got {found}"
@@ -130,9 +144,9 @@ GOLDEN_CASES = [
     ("efs-pv", "file-system", {}),
     ("efs-pv", "access-point-with-claim", {
         "name": "shared-data", "access-point-id": AP, "sub-path": "/reports", "capacity": "100Gi",
-        "with-claim": True, "claim-name": "shared-data", "namespace": "analytics",
+        "with-claim": True, "claim-name": "shared-data", "namespace": "analytics", "storage-class-name": "efs-sc",
     }),
-    ("efs-pv", "sub-path-no-class", {"sub-path": "/team-a", "storage-class-name": "", "access-mode": "ReadWriteOnce"}),
+    ("efs-pv", "sub-path-rwo", {"sub-path": "/team-a", "access-mode": "ReadWriteOnce", "storage-class-name": "static"}),
     ("fsx-storageclass", "persistent2-key", {"kms-key-id": KEY_ARN, "security-group-ids": [SG1, SG2]}),
     ("fsx-storageclass", "persistent1-hdd", {
         "name": "fsx-archive", "deployment-type": "PERSISTENT_1", "storage-type": "HDD",
@@ -484,7 +498,7 @@ def test_efs_pv_tls_is_explicit_and_no_tls_mount_option():
     assert pv["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
     assert pv["spec"]["accessModes"] == ["ReadWriteMany"]
     assert pv["spec"]["capacity"] == {"storage": "5Gi"}
-    assert pv["spec"]["storageClassName"] == "efs-sc"
+    assert pv["spec"]["storageClassName"] == ""
     assert snippet.filename == "efs-pv.yaml"
 
 
@@ -504,16 +518,21 @@ def test_efs_pv_with_claim_binds_both_ways():
 def test_efs_pv_claim_fields_apply_only_with_claim():
     (pv,) = docs_of(render("efs-pv", claim_name="x", namespace="y"))
     assert "claimRef" not in pv["spec"]
-    assert "claim-name" in errors("efs-pv", with_claim=True, claim_name="")
-    assert "namespace" in errors("efs-pv", with_claim=True, namespace="")
+    assert_empty_means_default_or_error("efs-pv", "claim-name", with_claim=True)
+    assert_empty_means_default_or_error("efs-pv", "namespace", with_claim=True)
     assert_field_error("efs-pv", "namespace", "my-app", with_claim=True, namespace="Bad.Namespace")
     assert_field_error("efs-pv", "claim-name", with_claim=True, claim_name="Bad_Name")
 
 
 def test_efs_pv_empty_storage_class_is_explicit_empty_string():
-    snippet = render("efs-pv", storage_class_name="", with_claim=True)
-    pv, pvc = validate_manifests(snippet.text)
-    assert pv["spec"]["storageClassName"] == "" and pvc["spec"]["storageClassName"] == ""
+    for raw in ({}, {"storage-class-name": ""}, {"storage-class-name": "  "}):
+        snippet = render("efs-pv", with_claim=True, **raw)
+        pv, pvc = validate_manifests(snippet.text)
+        assert pv["spec"]["storageClassName"] == "" and pvc["spec"]["storageClassName"] == ""
+        assert 'storageClassName ""' in snippet.text
+    pv, pvc = docs_of(render("efs-pv", with_claim=True, storage_class_name="efs-sc"))
+    assert pv["spec"]["storageClassName"] == pvc["spec"]["storageClassName"] == "efs-sc"
+    assert_field_error("efs-pv", "storage-class-name", storage_class_name="EFS SC")
 
 
 @pytest.mark.parametrize("bad,fragment", [
@@ -606,7 +625,8 @@ def test_fsx_throughput_table(deployment, storage_type, value, ok):
 def test_fsx_throughput_only_for_persistent():
     p = params("fsx-storageclass", deployment_type="SCRATCH_2", per_unit_storage_throughput="200")
     assert "perUnitStorageThroughput" not in p
-    assert "per-unit-storage-throughput" in errors("fsx-storageclass", per_unit_storage_throughput="")
+    assert_empty_means_default_or_error("fsx-storageclass", "per-unit-storage-throughput")
+    assert_empty_means_default_or_error("fsx-storageclass", "deployment-type")
     assert "per-unit-storage-throughput" in errors("fsx-storageclass", per_unit_storage_throughput="300")
 
 

@@ -32,14 +32,14 @@ def _name_field(default: str | None, example: str, what: str, help_default: str 
         "name", "Name",
         f"Name of the {what} (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')."
         + (f" {help_default}" if help_default else ""),
-        default=default, required=default is not None, example=example, validate=validators.dns_subdomain,
+        default=default, example=example, validate=validators.dns_subdomain,
     )
 
 
 def _reclaim_field(default: str, help_text: str) -> Field:
     return Field(
         "reclaim-policy", "Reclaim policy", help_text,
-        type="choice", choices=RECLAIM_POLICIES, default=default, required=True, example=default,
+        type="choice", choices=RECLAIM_POLICIES, default=default,
     )
 
 
@@ -223,10 +223,10 @@ EBS_SPEC = Spec(
         Field("type", "Volume type",
               "EBS volume type: gp3 (general purpose SSD, the driver's default), io1/io2 (provisioned IOPS SSD), "
               "gp2, st1/sc1 (HDD) or standard (magnetic).",
-              type="choice", choices=EBS_TYPES, default="gp3", required=True, example="gp3"),
+              type="choice", choices=EBS_TYPES, default="gp3", example="gp3"),
         Field("fs-type", "File system",
               "File system the node formats the volume with (parameter csi.storage.k8s.io/fstype).",
-              type="choice", choices=EBS_FS_TYPES, default="ext4", required=True, example="ext4"),
+              type="choice", choices=EBS_FS_TYPES, default="ext4", example="ext4"),
         Field("iops", "Provisioned IOPS",
               "IOPS per volume: gp3 3000-80000 (empty means the gp3 baseline of 3000), io1 100-64000, "
               "io2 100-256000 (required for io1 and io2).",
@@ -244,8 +244,7 @@ EBS_SPEC = Spec(
         Field("volume-binding-mode", "Volume binding",
               "WaitForFirstConsumer (recommended) creates the volume once a pod is scheduled, in that pod's zone; "
               "Immediate creates it as soon as the claim exists.",
-              type="choice", choices=BINDING_MODES, default="WaitForFirstConsumer", required=True,
-              example="WaitForFirstConsumer"),
+              type="choice", choices=BINDING_MODES, default="WaitForFirstConsumer"),
         Field("default-class", "Default class",
               "Mark this class as the cluster default (annotation storageclass.kubernetes.io/is-default-class), so "
               "claims without a storageClassName get encrypted volumes. Unmark any other default class.",
@@ -436,7 +435,7 @@ EFS_SC_SPEC = Spec(
               required=True, example="fs-0123456789abcdef0", validate=validators.efs_file_system_id),
         Field("directory-perms", "Directory permissions",
               "Octal permissions of each access point's root directory; 700 keeps it private to the owner.",
-              default="700", required=True, example="700", validate=directory_perms),
+              default="700", example="700", validate=directory_perms),
         Field("uid", "POSIX user ID",
               "Fixed owner user ID for every access point; empty lets the driver pick one from the GID range.",
               type="int", minimum=0, maximum=POSIX_ID_MAX, example="1000"),
@@ -582,11 +581,10 @@ EFS_PV_SPEC = Spec(
               example="/shared/data", validate=efs_sub_path),
         Field("capacity", "Capacity",
               "Size stated on the volume (Kubernetes requires one; EFS itself grows as needed).",
-              default="5Gi", required=True, example="5Gi", validate=validators.quantity),
+              default="5Gi", example="5Gi", validate=validators.quantity),
         Field("access-mode", "Access mode",
               "ReadWriteMany lets pods on many nodes mount the volume; ReadWriteOnce limits it to one node.",
-              type="choice", choices=EFS_ACCESS_MODES, default="ReadWriteMany", required=True,
-              example="ReadWriteMany"),
+              type="choice", choices=EFS_ACCESS_MODES, default="ReadWriteMany"),
         _reclaim_field("Retain", "What happens when the claim is deleted: Retain (recommended for static volumes) "
                                  "keeps the volume and data; Delete removes the PersistentVolume object."),
         Field("storage-class-name", "StorageClass name",
@@ -598,11 +596,11 @@ EFS_PV_SPEC = Spec(
               type="bool", default=False),
         Field("claim-name", "Claim name",
               "Name of the PersistentVolumeClaim.",
-              default="efs-claim", required=True, example="efs-claim", validate=validators.dns_subdomain,
+              default="efs-claim", example="efs-claim", validate=validators.dns_subdomain,
               when=lambda a: bool(a.get("with-claim"))),
         Field("namespace", "Namespace",
               "Namespace of the claim (the pods that mount it run there).",
-              default="default", required=True, example="default", validate=validators.dns_label,
+              default="default", example="default", validate=validators.dns_label,
               when=lambda a: bool(a.get("with-claim"))),
     ),
     render=render_efs_pv,
@@ -726,8 +724,7 @@ FSX_SPEC = Spec(
         Field("deployment-type", "Deployment type",
               "PERSISTENT_2 (latest persistent, SSD), PERSISTENT_1 (SSD or HDD), SCRATCH_2, or SCRATCH_1 "
               "(no encryption in transit). Only persistent types take your own KMS key.",
-              type="choice", choices=FSX_DEPLOYMENTS, default="PERSISTENT_2", required=True,
-              example="PERSISTENT_2"),
+              type="choice", choices=FSX_DEPLOYMENTS, default="PERSISTENT_2"),
         Field("kms-key-id", "KMS key",
               "Customer managed KMS key for a persistent file system (a key ARN is best); empty uses the FSx "
               "managed key. Scratch types cannot take one.",
@@ -738,7 +735,7 @@ FSX_SPEC = Spec(
         Field("per-unit-storage-throughput", "Throughput per TiB",
               "MB/s per TiB of storage, required for persistent types: PERSISTENT_2 SSD 125/250/500/1000, "
               "PERSISTENT_1 SSD 50/100/200, PERSISTENT_1 HDD 12/40.",
-              type="choice", choices=FSX_THROUGHPUT_CHOICES, default="250", required=True, example="250",
+              type="choice", choices=FSX_THROUGHPUT_CHOICES, default="250", example="250",
               when=lambda a: a.get("deployment-type") in FSX_PERSISTENT),
         Field("drive-cache-type", "HDD read cache",
               "Read cache for HDD storage (required with HDD): READ caches frequently read data on SSD, NONE turns "
@@ -762,8 +759,7 @@ FSX_SPEC = Spec(
         Field("volume-binding-mode", "Volume binding",
               "Immediate starts creating the file system as soon as the claim exists (creation takes minutes; the "
               "subnet already fixes the zone); WaitForFirstConsumer waits for a pod.",
-              type="choice", choices=("Immediate", "WaitForFirstConsumer"), default="Immediate", required=True,
-              example="Immediate"),
+              type="choice", choices=("Immediate", "WaitForFirstConsumer"), default="Immediate"),
     ),
     render=render_fsx,
     checks=(

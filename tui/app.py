@@ -1,0 +1,197 @@
+"""The eksguide app: four sections (Ask, Browse, Wizards, Walkthrough) as Textual modes.
+
+This module only wires things together: the content the screens share (knowledge base, search
+engine, snippet specs, lessons, glossary, walkthrough progress), the app-wide keys, and the
+jumps between sections that the command palette and the screens use. Screens live in
+`tui/screens/`, widgets in `tui/widgets/`, styles in the .tcss files beside them.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import snippets
+from knowledge import KnowledgeBase, load_knowledge
+from knowledge.problems import ContentError
+from knowledge.search import SearchEngine
+from snippets import Spec
+from textual.app import App
+from textual.binding import Binding
+
+from .palette import GuideCommands
+from .progress import Progress, ProgressStore
+from .screens.ask import AskScreen
+from .screens.browse import BrowseScreen
+from .screens.help import HelpScreen
+from .screens.tour import TourScreen
+from .screens.wizards import WizardPickerScreen, WizardScreen
+
+SECTION_MODES = ("ask", "browse", "wizards", "tour")
+
+
+class EksGuideApp(App[None]):
+    """eksguide in the terminal. Everything it shows can be injected (tests use small fixtures)."""
+
+    TITLE = "eksguide"
+    SUB_TITLE = "encryption and secrets on Amazon EKS"
+    CSS_PATH = [
+        "app.tcss",
+        "widgets/widgets.tcss",
+        "screens/ask.tcss",
+        "screens/browse.tcss",
+        "screens/wizards.tcss",
+        "screens/tour.tcss",
+        "screens/dialogs.tcss",
+    ]
+    MODES = {
+        "ask": AskScreen,
+        "browse": BrowseScreen,
+        "wizards": WizardPickerScreen,
+        "tour": TourScreen,
+    }
+    DEFAULT_MODE = "ask"
+    COMMANDS = App.COMMANDS | {GuideCommands}
+    # The section keys are shown in the navigation bar, so the Footer keeps its room for the
+    # keys of the screen at hand.
+    BINDINGS = [
+        Binding("f1", "help", "Help", show=False),
+        Binding("f2", "section('ask')", "Ask", show=False),
+        Binding("f3", "section('browse')", "Browse", show=False),
+        Binding("f4", "section('wizards')", "Wizards", show=False),
+        Binding("f5", "section('tour')", "Walkthrough", show=False),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        *,
+        start: str | None = None,
+        knowledge: KnowledgeBase | None = None,
+        engine: SearchEngine | None = None,
+        specs: Iterable[Spec] | None = None,
+        lessons: Sequence | None = None,
+        glossary: Sequence | None = None,
+        progress_dir: str | Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.start_mode = start if start in SECTION_MODES else "ask"
+        self.kb = knowledge if knowledge is not None else load_knowledge()
+        self._engine = engine
+        self._engine_lock = threading.Lock()
+        self.specs: dict[str, Spec] = {
+            spec.kind: spec for spec in (specs if specs is not None else snippets.available())
+        }
+        self.content_problems: list[str] = []
+        self.lessons = tuple(lessons) if lessons is not None else self._load_lessons()
+        self.glossary = tuple(glossary) if glossary is not None else self._load_glossary()
+        self.progress_store = ProgressStore(progress_dir)
+        self.progress = Progress()
+        self.progress_warning: str | None = None
+        # What each wizard's form held when it was last closed: kind -> field id -> raw value.
+        self.wizard_values: dict[str, dict[str, str | bool]] = {}
+
+    # ---------------------------------------------------------------- content
+
+    def _load_lessons(self) -> tuple:
+        from knowledge.tour import load_tour
+
+        try:
+            return load_tour(known_practices=self.kb.ids)
+        except ContentError as exc:
+            self.content_problems.append(f"The walkthrough could not be loaded:\n{exc}")
+            return ()
+
+    def _load_glossary(self) -> tuple:
+        from knowledge.glossary import load_glossary
+
+        try:
+            return load_glossary(known_practices=self.kb.ids)
+        except ContentError as exc:
+            self.content_problems.append(f"The glossary could not be loaded:\n{exc}")
+            return ()
+
+    def engine(self) -> SearchEngine:
+        """The search engine, built on first use (safe to call from a worker thread)."""
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = SearchEngine(self.kb.practices)
+            return self._engine
+
+    def save_progress(self, progress: Progress) -> None:
+        """Keep and store walkthrough progress; a failed write is a warning, never a crash."""
+        self.progress = progress
+        try:
+            self.progress = self.progress_store.save(progress)
+        except OSError as exc:
+            self.notify(f"Could not save walkthrough progress to {self.progress_store.path}: {exc}",
+                        title="Progress not saved", severity="warning", timeout=8, markup=False)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def on_mount(self) -> None:
+        self.progress, self.progress_warning = self.progress_store.load()
+        if self.progress_warning:
+            self.notify(self.progress_warning, title="Walkthrough progress reset", severity="warning",
+                        timeout=12, markup=False)
+        for problem in self.content_problems:
+            self.notify(problem, title="Content problem", severity="error", timeout=12, markup=False)
+        # Build the search index off the UI thread, so the first question answers at once.
+        self.run_worker(self.engine, thread=True, group="engine", name="build search index")
+        if self.start_mode != "ask":
+            self.switch_mode(self.start_mode)
+
+    # ---------------------------------------------------------------- actions and jumps
+
+    async def action_section(self, mode: str) -> None:
+        if mode in SECTION_MODES and self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def show_practice(self, practice_id: str) -> None:
+        """Open a practice in Browse."""
+        if self.kb.get(practice_id) is None:
+            self.notify(f"There is no practice called {practice_id!r}.", severity="warning", markup=False)
+            return
+        await self.switch_mode("browse")
+        screen = self.screen
+        if isinstance(screen, BrowseScreen):
+            screen.show_practice(practice_id)
+
+    async def open_wizard(self, kind: str) -> None:
+        """Open the wizard of a snippet kind (in the Wizards section)."""
+        spec = self.specs.get(kind)
+        if spec is None:
+            self.notify(f"The {kind} wizard is not available in this version.", severity="warning", markup=False)
+            return
+        await self.switch_mode("wizards")
+        while isinstance(self.screen, WizardScreen):
+            if self.screen.spec.kind == kind:
+                return
+            await self.pop_screen()
+        await self.push_screen(WizardScreen(spec))
+
+    async def ask_question(self, question: str) -> None:
+        """Ask a question on the Ask screen."""
+        await self.switch_mode("ask")
+        screen = self.screen
+        if isinstance(screen, AskScreen):
+            screen.ask(question)
+
+    async def open_lesson(self, lesson_id: str) -> None:
+        await self.switch_mode("tour")
+        screen = self.screen
+        if isinstance(screen, TourScreen):
+            screen.open_lesson(lesson_id)
+
+
+def run(start: str | None = None) -> None:
+    """Open the app (what `eksguide` with no command does); `start` names the first section."""
+    EksGuideApp(start=start).run()
+
+
+if __name__ == "__main__":
+    run()

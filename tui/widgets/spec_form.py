@@ -1,0 +1,255 @@
+"""A form generated from a snippet Spec: one row per Field, checked on every change.
+
+Nothing in here knows about any particular snippet kind. Each field type maps to one control:
+
+    text, list -> Input (a list is typed as values joined by the field's separator)
+    int        -> Input restricted to digits
+    choice     -> Select
+    bool       -> Checkbox
+
+Every change runs `snippets.check(spec, raw)` over the whole form, so cross-field rules and
+`when` conditions apply as soon as a value changes: rows whose condition fails are hidden, and
+each row shows its first error once the user has changed it or left it (or once `reveal_all`
+is called, as before copying or saving). The form then posts `SpecForm.Changed`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import snippets
+from snippets import Field, FieldError, Spec
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+RawValue = str | bool
+
+
+def initial_value(field: Field) -> RawValue:
+    """What a field's control starts with: its default, in the form a control holds."""
+    if field.type == "bool":
+        return bool(field.default)
+    if field.default is None or field.default == ():
+        return ""
+    if field.type == "list":
+        return field.describe_default()
+    return str(field.default)
+
+
+def is_blank(value: RawValue) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def preview_raw(spec: Spec, raw: dict[str, RawValue]) -> tuple[dict[str, RawValue], list[str]]:
+    """The raw answers with each blank required field replaced by its example value.
+
+    Lets the preview show the shape of the output before everything is filled in. Returns the
+    answers and the labels of the fields that were stood in for.
+    """
+    out = dict(raw)
+    stand_ins: list[str] = []
+    answers, _ = snippets.check(spec, raw)
+    for field in spec.fields:
+        if field.required and field.example and is_blank(raw.get(field.id, "")) and field.applies(answers):
+            out[field.id] = field.example
+            stand_ins.append(field.label)
+    return out, stand_ins
+
+
+class FieldRow(Vertical):
+    """Label, control, help text and the current error of one field."""
+
+    def __init__(self, field: Field, value: RawValue) -> None:
+        super().__init__(id=f"row-{field.id}", classes="field-row")
+        self.field = field
+        self.initial = value
+        self.touched = False
+        self.placeholder = ""
+
+    def compose(self) -> ComposeResult:
+        field = self.field
+        control_id = f"field-{field.id}"
+        if field.type != "bool":
+            mark = " *" if field.required else ""
+            yield Label(Content.from_markup("[b]$label[/b]$mark", label=field.label, mark=mark), classes="field-label")
+        placeholder = ""
+        if field.example:
+            placeholder = f"e.g. {field.example}"
+        elif field.type != "bool" and field.describe_default():
+            placeholder = f"default: {field.describe_default()}"
+        if field.type == "list":
+            placeholder = f"{placeholder}  (separate values with {field.separator!r})".strip()
+        self.placeholder = placeholder
+        if field.type in ("text", "list"):
+            yield Input(str(self.initial), placeholder=placeholder, id=control_id, select_on_focus=False,
+                        compact=True)
+        elif field.type == "int":
+            yield Input(str(self.initial), placeholder=placeholder, id=control_id, type="integer",
+                        select_on_focus=False, compact=True)
+        elif field.type == "choice":
+            options = [(choice, choice) for choice in field.choices]
+            value = self.initial if self.initial in field.choices else Select.NULL
+            # A blank entry only when the field has no default (or nothing is chosen yet): with
+            # a default, blank would not mean "the default" but "no value".
+            allow_blank = value is Select.NULL or field.default is None
+            yield Select(options, value=value, allow_blank=allow_blank, id=control_id, prompt="Choose",
+                         compact=True)
+        else:
+            yield Checkbox(Content(field.label), bool(self.initial), id=control_id, compact=True)
+        help_text = field.help
+        default = field.describe_default()
+        if default and field.type != "bool" and "default" not in help_text.lower():
+            help_text = f"{help_text} Default: {default}."
+        yield Static(Content(help_text), classes="field-help")
+        yield Static("", classes="field-error")
+
+    def on_resize(self) -> None:
+        self.fit_placeholder()
+
+    def fit_placeholder(self) -> None:
+        """Cut a long placeholder to the input's width (an Input would wrap it and show only
+        its first words)."""
+        control = self.control
+        if isinstance(control, Input) and self.placeholder:
+            width = max(control.content_size.width - 1, 8)
+            text = self.placeholder
+            control.placeholder = text if len(text) <= width else text[: width - 1] + "…"
+
+    @property
+    def control(self) -> Widget:
+        return self.query_one(f"#field-{self.field.id}")
+
+    def raw_value(self) -> RawValue:
+        control = self.control
+        if isinstance(control, Checkbox):
+            return control.value
+        if isinstance(control, Select):
+            return "" if control.value is Select.NULL else str(control.value)
+        assert isinstance(control, Input)
+        return control.value
+
+    def set_raw_value(self, value: RawValue) -> None:
+        control = self.control
+        if isinstance(control, Checkbox):
+            control.value = bool(value)
+        elif isinstance(control, Select):
+            control.value = value if value in self.field.choices else Select.NULL
+        elif isinstance(control, Input):
+            control.value = str(value)
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(Content(message or ""))
+        error.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+        self.control.set_class(bool(message), "-invalid")
+
+
+class SpecForm(VerticalScroll):
+    """The generated form; `raw()` is what a user typed, ready for snippets.check / build."""
+
+    class Changed(Message):
+        """The form's values changed (or the form was just mounted)."""
+
+        def __init__(self, form: SpecForm, raw: dict[str, RawValue], answers: dict[str, Any],
+                     errors: list[FieldError]) -> None:
+            super().__init__()
+            self.form = form
+            self.raw = raw
+            self.answers = answers
+            self.errors = errors
+
+        @property
+        def control(self) -> SpecForm:
+            return self.form
+
+    def __init__(self, spec: Spec, values: dict[str, RawValue] | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="spec-form")
+        self.spec = spec
+        self._values = dict(values or {})
+        self.revealed = False
+        self.errors: list[FieldError] = []
+
+    def compose(self) -> ComposeResult:
+        for field in self.spec.fields:
+            value = self._values.get(field.id, initial_value(field))
+            yield FieldRow(field, value)
+
+    def on_mount(self) -> None:
+        self.validate()
+
+    def rows(self) -> list[FieldRow]:
+        return list(self.query(FieldRow))
+
+    def row(self, field_id: str) -> FieldRow:
+        return self.query_one(f"#row-{field_id}", FieldRow)
+
+    def values(self) -> dict[str, RawValue]:
+        """What every control holds, blank or not (kept to restore the form later)."""
+        return {row.field.id: row.raw_value() for row in self.rows()}
+
+    def raw(self) -> dict[str, RawValue]:
+        """The answers for snippets.check / build. A blank field that has a default is left
+        out, so it means "the default" (as an omitted flag does on the command line)."""
+        return {
+            field_id: value
+            for field_id, value in self.values().items()
+            if not (is_blank(value) and self.spec.field(field_id).default is not None)
+        }
+
+    def reveal_all(self) -> list[FieldError]:
+        """Show every error, touched or not (before copying or saving); returns them."""
+        self.revealed = True
+        return self.validate()
+
+    def reset(self) -> None:
+        """Put every field back to its default."""
+        self.revealed = False
+        for row in self.rows():
+            row.initial = initial_value(row.field)
+            row.touched = False
+            row.set_raw_value(row.initial)
+        self.validate()
+
+    def validate(self) -> list[FieldError]:
+        raw = self.raw()
+        answers, errors = snippets.check(self.spec, raw)
+        first: dict[str, str] = {}
+        for error in errors:
+            first.setdefault(error.field, error.message)
+        for row in self.rows():
+            field = row.field
+            row.display = field.applies(answers)
+            if row.raw_value() != row.initial:
+                row.touched = True
+            shown = row.display and (row.touched or self.revealed)
+            row.show_error(first.get(field.id) if shown else None)
+        self.errors = errors
+        self.post_message(self.Changed(self, raw, answers, errors))
+        return errors
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        if self.is_mounted:
+            self.validate()
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        for row in self.rows():
+            if row.control is event.input and not row.touched:
+                row.touched = True
+                self.validate()
+                break
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on to the next one, like Tab."""
+        event.stop()
+        self.screen.focus_next()

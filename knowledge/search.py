@@ -233,22 +233,27 @@ class SearchEngine:
         """Terms of a field plus adjacent pairs ("access point") within each sentence or item.
 
         Also counts the field's words as written into `surface` (for typo correction)."""
-        stopwords = self.vocab.stopwords
+        word_terms = self._word_terms
         out: list[str] = []
         for chunk in _CHUNK_RE.split(text):
-            terms: list[str] = []
-            for word in _WORD_RE.findall(chunk):
-                for variant in _word_variants(word):
-                    if variant in stopwords:
-                        continue
-                    terms.append(stem(variant))
-                    if len(variant) > 2 and not variant.isdigit():
-                        surface[variant] += 1
+            words = _WORD_RE.findall(chunk)
+            surface.update(words)
+            terms = [t for w in words for t in word_terms(w)]
             out.extend(terms)
-            out.extend(f"{a} {b}" for a, b in zip(terms, terms[1:]) if a != b)
+            out.extend([f"{a} {b}" for a, b in zip(terms, terms[1:]) if a != b])
         return out
 
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        """Stemmed terms of one word as written (cached: documents repeat their words)."""
+        cached = self._term_cache.get(word)
+        if cached is None:
+            stop = self.vocab.stopwords
+            cached = tuple(stem(v) for v in _word_variants(word) if v not in stop)
+            self._term_cache[word] = cached
+        return cached
+
     def _build(self) -> None:
+        self._term_cache: dict[str, tuple[str, ...]] = {}
         n_docs = len(self.practices)
         field_counts: list[dict[str, Counter]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
@@ -293,7 +298,13 @@ class SearchEngine:
         self.postings = dict(self.postings)
 
         # Words the knowledge base uses, for typo correction: surface form -> frequency.
-        known = {w: c for w, c in surface.items() if stem(w) in self.idf}
+        variants: Counter = Counter()
+        for word, count in surface.items():
+            for variant in _word_variants(word):
+                if len(variant) > 2 and not variant.isdigit() and variant not in self.vocab.stopwords:
+                    variants[variant] += count
+        known = {w: c for w, c in variants.items() if stem(w) in self.idf}
+        self._term_cache = {}
         for phrase in self.vocab.synonyms:
             for word in phrase:
                 if len(word) > 2:

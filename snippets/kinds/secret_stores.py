@@ -489,12 +489,14 @@ def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
     if a["use-pod-identity"]:
         identity = (
             "Auth: EKS Pod Identity (usePodIdentity \"true\"); associate the IAM role with the service account "
-            "(aws eks create-pod-identity-association) and run the EKS Pod Identity Agent add-on."
+            "(aws eks create-pod-identity-association) and run the EKS Pod Identity Agent add-on; a driver "
+            "installed on its own must list the token audience pods.eks.amazonaws.com in its CSIDriver tokenRequests."
         )
     else:
         identity = (
             "Auth: IRSA (the default): the pod's service account carries the eks.amazonaws.com/role-arn "
-            "annotation of a role that trusts the cluster's OIDC provider."
+            "annotation of a role that trusts the cluster's OIDC provider; a driver installed on its own must "
+            "list the token audience sts.amazonaws.com in its CSIDriver tokenRequests."
         )
     notes = [
         "The Secrets Store CSI Driver and the AWS provider (ASCP) fetch the objects when the pod starts and write "
@@ -584,7 +586,7 @@ SECRET_PROVIDER_CLASS = Spec(
               validate=image_reference),
         Field("mount-path", "Mount path",
               "Directory in the container where the files appear (read-only).",
-              required=True, default="/mnt/secrets-store", example="/mnt/secrets-store", validate=mount_path),
+              default="/mnt/secrets-store", example="/mnt/secrets-store", validate=mount_path),
         Field("deployment-name", "Deployment name",
               "Name of the example Deployment; defaults to the SecretProviderClass name.",
               example="my-app", validate=validators.dns_label),
@@ -740,9 +742,11 @@ def _render_external_secret(a: dict[str, Any]) -> Snippet:
     else:
         actions = "ssm:GetParameter* (and kms:Decrypt for SecureString parameters under a customer managed key)"
     if a["auth"] == "service-account":
+        account_namespace = a["service-account-namespace"] or a["namespace"]
         auth = (
-            "Auth: the store presents a token of the named service account (IRSA: annotate it with "
-            "eks.amazonaws.com/role-arn); the operator itself needs no AWS credentials."
+            f"Auth: the store presents a token of service account {a['service-account']} in namespace "
+            f"{account_namespace} (IRSA: annotate it with eks.amazonaws.com/role-arn); the operator itself "
+            "needs no AWS credentials."
         )
     else:
         auth = (
@@ -753,7 +757,9 @@ def _render_external_secret(a: dict[str, Any]) -> Snippet:
         "Use external-secrets.io/v1: v1beta1 is no longer served since ESO v0.17.0, and the old "
         "kubernetes-external-secrets project (kubernetes-client.io/v1) is archived.",
         auth,
-        f"IAM: {actions} on the named objects only." + (" role: the store assumes it with sts:AssumeRole." if a["role-arn"] else ""),
+        f"IAM: {actions} on the named objects only."
+        + (" With role set, those permissions belong on that role, and the identity above only needs "
+           "sts:AssumeRole on it." if a["role-arn"] else ""),
         "refreshInterval: how often the operator re-reads AWS, so a value rotated there reaches the Secret; "
         "0s reads once. Pods see the change through volume mounts, not environment variables.",
         "creationPolicy Owner: the ExternalSecret owns the Secret, which is deleted with it.",
@@ -794,7 +800,7 @@ EXTERNAL_SECRET = Spec(
               required=True, example="my-app", validate=validators.dns_label),
         Field("service", "AWS service",
               "Where the values live: SecretsManager or ParameterStore.",
-              type="choice", choices=ESO_SERVICES, default="SecretsManager", required=True, example="SecretsManager"),
+              type="choice", choices=ESO_SERVICES, default="SecretsManager"),
         Field("region", "AWS Region", "Region the store reads from.",
               required=True, example="us-east-1", validate=validators.region),
         Field("cluster-wide", "Cluster-wide store",
@@ -806,7 +812,7 @@ EXTERNAL_SECRET = Spec(
         Field("auth", "Authentication",
               "service-account: the store uses a token of --service-account (IRSA); controller: the operator's "
               "own identity (its IRSA role or EKS Pod Identity).",
-              type="choice", choices=ESO_AUTH, default="service-account", required=True, example="service-account"),
+              type="choice", choices=ESO_AUTH, default="service-account"),
         Field("service-account", "Service account",
               "Service account whose IRSA role can read the secrets (in --namespace for a SecretStore).",
               required=True, example="db-creds-reader", validate=validators.dns_subdomain,
@@ -820,7 +826,7 @@ EXTERNAL_SECRET = Spec(
               example="arn:aws:iam::111122223333:role/team-a-secrets", validate=validators.iam_role_arn),
         Field("refresh-interval", "Refresh interval",
               "How often the values are read again, as a Go duration (1h, 30m, 1h30m); 0s reads them once.",
-              required=True, default="1h", example="1h", validate=go_duration),
+              default="1h", example="1h", validate=go_duration),
         Field("target-name", "Secret name",
               "Name of the Kubernetes Secret to create; defaults to the ExternalSecret name.",
               example="db-creds", validate=validators.dns_subdomain),
@@ -961,13 +967,12 @@ SEALED_SECRET = Spec(
         Field("scope", "Scope",
               "strict: bound to this name and namespace (safest); namespace-wide: may be renamed in the namespace; "
               "cluster-wide: usable in any namespace.",
-              type="choice", choices=SEAL_SCOPES, default="strict", required=True, example="strict"),
+              type="choice", choices=SEAL_SCOPES, default="strict"),
         Field("controller-name", "Controller name",
               "Service name of the sealed-secrets controller; the Helm chart calls it sealed-secrets.",
-              required=True, default="sealed-secrets-controller", example="sealed-secrets-controller",
-              validate=validators.dns_label),
+              default="sealed-secrets-controller", example="sealed-secrets-controller", validate=validators.dns_label),
         Field("controller-namespace", "Controller namespace", "Namespace of the sealed-secrets controller.",
-              required=True, default="kube-system", example="kube-system", validate=validators.dns_label),
+              default="kube-system", example="kube-system", validate=validators.dns_label),
     ),
     render=_render_sealed_secret,
     checks=(_sealed_checks,),

@@ -556,7 +556,7 @@ SECRET_PROVIDER_CLASS = Spec(
               "One secret or parameter per item: name= (a name or ARN), type=secretsmanager|ssmparameter "
               "(implied by an ARN), alias= (the file name; required for an ARN), keys= (JSON keys to extract "
               "into their own files, joined by ';', each optionally key:file-name), failover= (the object's "
-              "name or ARN in --failover-region). Repeat the flag, or separate items with spaces.",
+              "name or ARN in --failover-region).",
               type="list", separator=" ", required=True, example=OBJECT_EXAMPLE, validate=_object_item),
         Field("region", "AWS Region",
               "Region of the secrets; ARNs in objects must be in this Region.",
@@ -832,7 +832,7 @@ EXTERNAL_SECRET = Spec(
               example="db-creds", validate=validators.dns_subdomain),
         Field("key", "Keys",
               "SECRET_KEY=REMOTE_KEY[:PROPERTY]: the Secret key, the secret or parameter name (or ARN), and "
-              "optionally a JSON property of its value. Repeat the flag or join items with ','.",
+              "optionally a JSON property of its value.",
               type="list", example=KEY_EXAMPLE, validate=_key_item),
         Field("extract", "Extract whole secrets",
               "Secret or parameter names (or ARNs) whose JSON value is copied key by key into the Secret "
@@ -938,7 +938,10 @@ def _render_sealed_secret(a: dict[str, Any]) -> Snippet:
     text = emit.header("sealed-secret", SEALED_PRACTICES, notes) + "\n".join(body) + "\n"
     warnings = []
     if scope == "cluster-wide":
-        warnings.append("cluster-wide scope lets anyone who can create SealedSecrets anywhere unseal this value; prefer strict.")
+        warnings.append(
+            "cluster-wide scope lets anyone who can create a SealedSecret in any namespace get this value "
+            "decrypted there; prefer strict."
+        )
     return Snippet(
         kind="sealed-secret",
         text=text,

@@ -422,7 +422,10 @@ class SearchEngine:
                 if tuple(tok for tok, _ in sequence[i : i + n]) in vocab.off_topic:
                     foreign.update(index for _, index in sequence[i : i + n])
                     break
-        q.foreign = len(foreign) + len(unknown)
+        # A named neighbouring subject weighs fully; a word the guide has never seen, half (it
+        # may be a plain word such as "auditor" as well as a product such as "velero").
+        foreign_words = {units[i][0] for i in foreign}
+        q.foreign = len(foreign) + 0.5 * sum(1 for w in set(unknown) if w not in foreign_words)
         for index in foreign:
             unit_terms[index] = set()
             if index not in content_units:
@@ -491,7 +494,8 @@ class SearchEngine:
             # Something outside the guide is named: answer only when one of the guide's own
             # subjects (not just an action such as "encrypt" or "rotate") is named too.
             subjects = [terms for terms in q.units if terms and terms not in q.aspect_units]
-            return any(self.credit(doc, terms) == 1.0 for terms in subjects)
+            named = sum(1 for terms in subjects if self.credit(doc, terms) == 1.0)
+            return named > q.foreign
         return True
 
 
@@ -502,7 +506,7 @@ class _Question:
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
     wants_snippet: bool = False
-    foreign: int = 0  # words naming subjects outside the guide, or unknown to it
+    foreign: float = 0.0  # words naming subjects outside the guide (1 each), or unknown to it (0.5)
     aspect_units: list[set[str]] = field(default_factory=list)
 
     def add(self, term: str, weight: float) -> None:

@@ -16,9 +16,9 @@ from knowledge import Practice, Source, load_knowledge
 from knowledge.search import SearchEngine, analyze, default_engine
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
-MIN_TOP1 = 0.80
-MIN_TOP3 = 0.93
-MIN_OFF_TOPIC_REJECTED = 0.80
+MIN_TOP1 = 0.82
+MIN_TOP3 = 0.94
+MIN_OFF_TOPIC_REJECTED = 0.85
 
 
 @pytest.fixture(scope="module")

@@ -26,12 +26,15 @@ IMAGE_RE = re.compile(
 )
 EXAMPLE_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 
-# A mount path: absolute, plain characters, no '.' or '..' segments.
-MOUNT_PATH_RE = re.compile(r"^(?:/[A-Za-z0-9_@+=,~-][A-Za-z0-9._@+=,~-]*)+/?$")
+# A mount path: absolute, plain characters (no '.' or '..' segments, checked separately).
+MOUNT_PATH_RE = re.compile(r"(?:/[A-Za-z0-9._@+=,~-]+)+/?")
 # Directories the image itself needs; a Secret mounted there hides them.
 SYSTEM_DIRS = frozenset(
     "/ /bin /boot /dev /etc /home /lib /lib64 /opt /proc /root /run /sbin /srv /sys /tmp /usr /var".split()
 )
+
+# Where the kubelet mounts the service account token; a secret volume over or around it breaks the pod.
+TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 OCTAL_MODE_RE = re.compile(r"^0?[0-7]{3}$")
 # Secret data keys (and so file names): IsConfigMapKey in k8s.io/apimachinery.
@@ -50,15 +53,25 @@ def container_image(value: str) -> str | None:
 
 
 def mount_path(value: str) -> str | None:
-    if len(value) > 1024 or not MOUNT_PATH_RE.fullmatch(value):
+    if (
+        len(value) > 1024
+        or not MOUNT_PATH_RE.fullmatch(value)
+        or any(part in (".", "..") for part in value.split("/"))
+    ):
         return (
             f"{value!r} is not an absolute path of plain names; use one such as /etc/secrets "
             "(letters, digits, '.', '_', '-', no '..')"
         )
-    if value.rstrip("/") in SYSTEM_DIRS or value == "/":
+    path = value.rstrip("/") or "/"
+    if path in SYSTEM_DIRS:
         return (
-            f"{value!r} would hide the image's own {value.rstrip('/') or '/'} directory; "
+            f"{value!r} would hide the image's own {path} directory; "
             "mount into a directory of its own such as /etc/secrets"
+        )
+    if path == TOKEN_DIR or TOKEN_DIR.startswith(path + "/") or path.startswith(TOKEN_DIR + "/"):
+        return (
+            f"{value!r} overlaps {TOKEN_DIR}, where Kubernetes mounts the service account token; "
+            "use a directory of its own such as /etc/secrets or /var/run/secrets/my-app"
         )
     return None
 
@@ -138,16 +151,6 @@ def own_service_account(value: str) -> str | None:
     return None
 
 
-def with_defaults(fields: Iterable[Field], answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers with each empty value replaced by its field's default: a value given as
-    empty ('' on a command line) means 'use the default', as it does when it is left out."""
-    filled = dict(answers)
-    for f in fields:
-        if filled.get(f.id) in (None, ()) and f.default not in (None, ()):
-            filled[f.id] = f.default
-    return filled
-
-
 def _duplicates(items: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     dup: list[str] = []
@@ -216,7 +219,6 @@ def _check_pod_volume(answers: dict[str, Any]) -> Iterable[FieldError]:
 
 
 def _render_pod_volume(answers: dict[str, Any]) -> Snippet:
-    answers = with_defaults(POD_VOLUME_FIELDS, answers)
     name = answers["name"]
     namespace = answers["namespace"]
     service_account = answers["service-account"] or name
@@ -386,7 +388,6 @@ def _check_isolation(answers: dict[str, Any]) -> Iterable[FieldError]:
 
 
 def _render_isolation(answers: dict[str, Any]) -> Snippet:
-    answers = with_defaults(ISOLATION_FIELDS, answers)
     namespace = answers["namespace"]
     service_account = answers["service-account"]
     role = f"{service_account}-read-own-secrets"

@@ -13,9 +13,16 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeDumper as _BaseDumper
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _Dumper
+    from yaml import SafeDumper as _BaseDumper
+
+
+class _Dumper(_BaseDumper):
+    """A safe dumper that never writes &anchors/*aliases, even when a render reuses an object."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _one_line(text: str) -> str:

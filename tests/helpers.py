@@ -43,8 +43,12 @@ def assert_golden(kind: str, case: str, text: str, ext: str = "yaml") -> None:
 
 
 @lru_cache(maxsize=None)
-def _crd_schema(filename: str) -> dict:
-    return json.loads((CRD_SCHEMAS / filename).read_text(encoding="utf-8"))
+def _crd_validator(filename: str):
+    """One checked validator per schema: the store schemas are large, so build each once."""
+    schema = json.loads((CRD_SCHEMAS / filename).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def validate_manifests(text: str) -> list[dict]:
@@ -59,7 +63,9 @@ def validate_manifests(text: str) -> list[dict]:
     for doc in docs:
         key = (doc.get("apiVersion"), doc.get("kind"))
         if key in CRDS:
-            jsonschema.validate(doc, _crd_schema(CRDS[key]))
+            error = jsonschema.exceptions.best_match(_crd_validator(CRDS[key]).iter_errors(doc))
+            if error is not None:
+                raise AssertionError(f"{key} does not match its CRD schema: {error.message} at {list(error.absolute_path)}")
             continue
         for version in K8S_VERSIONS:
             try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .loader import load_practices
 from .model import AREAS, LEVELS, Practice, Source, Update
 from .problems import ContentError, Problem
 
@@ -51,4 +50,6 @@ class KnowledgeBase:
 @lru_cache(maxsize=4)
 def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     """Load (once) and validate the knowledge base; raises ContentError on any invalid file."""
+    from .loader import load_practices  # imported here: it brings in PyYAML
+
     return KnowledgeBase(load_practices(directory))

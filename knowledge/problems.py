@@ -9,13 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-try:  # the C loader is several times faster where PyYAML was built with libyaml
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
-
 Path = tuple[Any, ...]
 
 
@@ -54,9 +47,12 @@ class LocatedYaml:
 
 def parse_yaml(text: str, filename: str, first_line: int = 1) -> tuple[LocatedYaml | None, list[Problem]]:
     """Parse one YAML document. Line numbers are shifted so that `first_line` is the text's first line."""
+    import yaml  # here, not at the top: commands that find everything cached never parse YAML
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else first_line
@@ -72,12 +68,14 @@ def parse_yaml(text: str, filename: str, first_line: int = 1) -> tuple[LocatedYa
     _walk(node, (), lines, problems, filename, offset)
     if problems:
         return None, problems
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     return LocatedYaml(data, lines, first_line), []
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem], filename: str, offset: int) -> None:
+def _walk(node, path: Path, lines: dict[Path, int], problems: list[Problem], filename: str, offset: int) -> None:
     lines.setdefault(path, node.start_mark.line + 1 + offset)
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:

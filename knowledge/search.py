@@ -20,22 +20,21 @@ How a question is answered:
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from rapidfuzz import process
-
-try:  # libyaml's loader, several times faster where PyYAML was built with it
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _YamlLoader
-from rapidfuzz.distance import OSA
+# PyYAML and rapidfuzz are imported where they are used: a process that finds the engine in
+# its cache and meets no typo needs neither, which keeps `eksguide ask` quick to start.
 
 from .model import Practice
 
@@ -133,15 +132,19 @@ class Vocabulary:
     stopwords: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()  # stems
     make_words: frozenset[str] = frozenset()  # surface words
-    synonyms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)  # surface words -> stems
+    synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)  # surface words -> what they mean
     aspects: frozenset[str] = frozenset()  # stems
     phrases: frozenset[tuple[str, str]] = frozenset()  # stem pairs that name one thing
     off_topic: frozenset[tuple[str, ...]] = frozenset()  # surface word sequences
     longest_phrase: int = 1
+    _expanded: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
-        data = yaml.load((path or VOCABULARY_FILE).read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
+        data = yaml.load((path or VOCABULARY_FILE).read_text(encoding="utf-8"), Loader=loader) or {}
         stopwords = frozenset(str(w).lower() for w in data.get("stopwords", []))
         vocab = cls(stopwords=stopwords)
         vocab.generic = frozenset(_stem_word(str(w).lower()) for w in data.get("generic", []))
@@ -156,10 +159,21 @@ class Vocabulary:
             words = tuple(_surface_words(str(key)))
             if not words:
                 continue
-            expansion = tuple(t for t in analyze(str(value), stopwords) if t)
-            vocab.synonyms[words] = expansion
+            vocab.synonyms[words] = str(value)
             vocab.longest_phrase = max(vocab.longest_phrase, len(words))
         return vocab
+
+    def expand(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The stemmed terms a word or phrase stands for, or None when it is not a synonym.
+
+        Expansions are analysed on first use: a question touches only a few of them."""
+        meaning = self.synonyms.get(words)
+        if meaning is None:
+            return None
+        expanded = self._expanded.get(words)
+        if expanded is None:
+            expanded = self._expanded[words] = tuple(t for t in analyze(meaning, self.stopwords) if t)
+        return expanded
 
 
 def _surface_words(text: str) -> list[str]:
@@ -322,6 +336,9 @@ class SearchEngine:
         """The known word nearest to `word`, when `word` looks like a typo of it."""
         if len(word) < 4 or word.isdigit():
             return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         allowed = 1 if len(word) < 8 else 2
         candidates = process.extract(word, self._known_list, scorer=OSA.distance, score_cutoff=allowed, limit=8)
         if not candidates:
@@ -365,7 +382,7 @@ class SearchEngine:
         i = 0
         while i < len(sequence):
             for n in range(min(vocab.longest_phrase, len(sequence) - i), 0, -1):
-                expansion = vocab.synonyms.get(tuple(tok for tok, _ in sequence[i : i + n]))
+                expansion = vocab.expand(tuple(tok for tok, _ in sequence[i : i + n]))
                 if expansion is None:
                     continue
                 covered = {index for _, index in sequence[i : i + n]}
@@ -521,9 +538,76 @@ def _rank_kinds(kinds: Sequence[str], weights: dict[str, float]) -> tuple[str, .
     return tuple(sorted(kinds, key=lambda k: (-overlap(k), kinds.index(k))))
 
 
+CACHE_FORMAT = 1
+CACHE_ENV = "EKSGUIDE_CACHE_DIR"  # a directory, or "off"
+
+
 @lru_cache(maxsize=1)
 def default_engine() -> SearchEngine:
-    """The engine over the shipped knowledge base (built once per process)."""
+    """The engine over the shipped knowledge base, built once per process.
+
+    The built engine is also kept in the user cache directory, keyed by the content and the
+    code that shapes it, so that `eksguide ask` in a new process need not rebuild it. Any
+    problem with the cache only means building afresh; a ContentError still surfaces when the
+    content itself is broken.
+    """
+    cache = _cache_file()
+    if cache is not None:
+        try:
+            with open(cache, "rb") as handle:
+                engine = pickle.load(handle)
+            if isinstance(engine, SearchEngine):
+                return engine
+        except FileNotFoundError:
+            pass
+        except Exception:  # a stale, truncated or foreign file: rebuild it  # noqa: BLE001
+            pass
     from . import load_knowledge
 
-    return SearchEngine(load_knowledge().practices)
+    engine = SearchEngine(load_knowledge().practices)
+    if cache is not None:
+        _write_cache(cache, engine)
+    return engine
+
+
+def _cache_file() -> Path | None:
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() == "off":
+        return None
+    try:
+        from .loader import PRACTICES_DIR
+
+        inputs = sorted(PRACTICES_DIR.glob("*.md")) + [VOCABULARY_FILE] + [
+            Path(__file__).with_name(name) for name in ("search.py", "loader.py", "model.py")]
+        digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version} {_stem_word.__module__}".encode())
+        for path in inputs:
+            stat = path.stat()
+            digest.update(f"{path.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        if setting:
+            directory = Path(setting).expanduser()
+        else:
+            import platformdirs
+
+            directory = Path(platformdirs.user_cache_dir("eksguide"))
+    except OSError:
+        return None
+    return directory / f"engine-{digest.hexdigest()[:24]}.pickle"
+
+
+def _write_cache(path: Path, engine: SearchEngine) -> None:
+    """Best effort: write atomically, drop older cache files; never fail the caller."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".engine-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(engine, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for old in path.parent.glob("engine-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

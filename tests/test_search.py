@@ -130,3 +130,26 @@ def test_engine_works_on_any_knowledge_base():
 def test_every_practice_is_found_by_its_own_title(engine):
     for practice in load_knowledge():
         assert top_id(engine, practice.title) == practice.id, practice.title
+
+
+def test_engine_cache_is_used_and_survives_a_corrupt_file(tmp_path, monkeypatch):
+    import knowledge.search as search
+
+    monkeypatch.setenv(search.CACHE_ENV, str(tmp_path))
+    search.default_engine.cache_clear()
+    try:
+        first = search.default_engine()
+        (cached,) = tmp_path.glob("engine-*.pickle")
+        search.default_engine.cache_clear()
+        again = search.default_engine()
+        assert again is not first and again.ask("efs tls").answers[0].practice.id == "efs-encryption-in-transit"
+        cached.write_bytes(b"not a pickle")
+        search.default_engine.cache_clear()
+        rebuilt = search.default_engine()
+        assert rebuilt.ask("kubeseal").answers[0].practice.id == "sealed-secrets"
+        assert cached.read_bytes() != b"not a pickle"
+        monkeypatch.setenv(search.CACHE_ENV, "off")
+        search.default_engine.cache_clear()
+        assert search._cache_file() is None and search.default_engine().practices
+    finally:
+        search.default_engine.cache_clear()

@@ -106,11 +106,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     kb = _knowledge()
     practice = kb.get(args.id)
     if practice is None:
-        from knowledge.search import default_engine
-
         suggestions = _did_you_mean(args.id, kb.ids)
         if not suggestions:  # perhaps words rather than an id: let the engine find it
-            suggestions = [a.practice.id for a in default_engine().ask(args.id.replace("-", " "), limit=3).answers]
+            suggestions = [a.practice.id for a in _engine().ask(args.id.replace("-", " "), limit=3).answers]
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
         raise UsageError(f"show: no practice with the id {args.id!r}{hint} (eksguide list shows them all)")
     if args.json:
@@ -160,13 +158,23 @@ def _answer_text(reply, kb, limit: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _engine():
+    from knowledge import ContentError
+    from knowledge.search import default_engine
+
+    try:
+        return default_engine()
+    except ContentError as exc:
+        raise ContentProblem(exc) from None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"ask: --limit must be a positive whole number, for example --limit 3 (got {args.limit})")
-    kb = _knowledge()
-    from knowledge.search import default_engine
+    from knowledge import KnowledgeBase
 
-    engine = default_engine()
+    engine = _engine()
+    kb = KnowledgeBase(engine.practices)
     if args.batch:
         if args.question:
             raise UsageError("ask: give questions on standard input with --batch, not as arguments")

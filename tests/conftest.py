@@ -5,5 +5,5 @@ import os
 import tempfile
 
 _STATE = tempfile.mkdtemp(prefix="eksguide-tests-")
-os.environ.setdefault("EKSGUIDE_CACHE_DIR", os.path.join(_STATE, "cache"))
-os.environ.setdefault("EKSGUIDE_HOME", os.path.join(_STATE, "home"))
+os.environ["EKSGUIDE_CACHE_DIR"] = os.path.join(_STATE, "cache")
+os.environ["EKSGUIDE_HOME"] = os.path.join(_STATE, "home")

@@ -273,3 +273,8 @@ def test_console_script_runs_in_a_fresh_process():
                           capture_output=True, text=True, timeout=60)
     assert run_.returncode == 0, run_.stderr
     assert json.loads(run_.stdout)["answers"][0]["id"] == "ebs-encryption"
+
+
+def test_ask_what_is_shows_the_glossary_definition(capsys):
+    code, out, _ = run(capsys, "ask", "what is a DEK?")
+    assert code == 0 and out.startswith("data encryption key:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -133,6 +134,14 @@ def _answer_text(reply, kb, limit: int) -> str:
     if reply.did_you_mean:
         out.append(style.warn(f"Did you mean: {reply.did_you_mean}"))
         out.append("")
+    term = _defined_term(reply.did_you_mean or reply.question)
+    if term is not None:
+        import textwrap
+
+        from .render import width
+
+        out.append(textwrap.fill(f"{style.bold(term.term)}: {term.definition}", width()))
+        out.append("")
     if not reply.answers:
         out.append("eksguide has no confident answer to that question.")
         if reply.unknown_words:
@@ -166,6 +175,25 @@ def _engine():
         return default_engine()
     except ContentError as exc:
         raise ContentProblem(exc) from None
+
+
+_DEFINITION_RE = re.compile(
+    r"^\s*(?:what(?:'s| is| are| does)|define|definition of|meaning of|explain)\s+(?:an?\s+|the\s+)?(?P<term>.+?)"
+    r"(?:\s+(?:mean|stand for))?\s*\??\s*$", re.I)
+
+
+def _defined_term(question: str):
+    """The glossary term a "what is X?" question asks about, if the glossary has it."""
+    match = _DEFINITION_RE.match(question)
+    if not match:
+        return None
+    from knowledge import ContentError
+    from knowledge.glossary import load_glossary, lookup
+
+    try:
+        return lookup(load_glossary(), match.group("term"))
+    except ContentError:
+        return None
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

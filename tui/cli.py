@@ -154,11 +154,11 @@ def _answer_text(reply, kb, limit: int) -> str:
         out.append(f"Try: eksguide ask \"{EXAMPLE_QUESTION}\", or eksguide list.")
         return "\n".join(out) + "\n"
     top = reply.answers[0]
-    out.append(practice_text(top.practice, style).rstrip())
     if reply.wants_snippet and top.snippets:
-        out.append("")
         out.append(style.heading("Make it now"))
         out.append(bullet_list(f"eksguide snippet {kind} --help" for kind in top.snippets))
+        out.append("")
+    out.append(practice_text(top.practice, style).rstrip())
     others = reply.answers[1:limit]
     if others:
         out.append("")

@@ -88,16 +88,6 @@ def key_region(value: str | None) -> str | None:
     return match.group("region") if match else None
 
 
-def with_defaults(fields: Iterable[Field], answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers with each empty value replaced by its field's default (an empty value given
-    on the command line means 'use the default', as when it is left out)."""
-    filled = dict(answers)
-    for f in fields:
-        if filled.get(f.id) in (None, ()) and f.default not in (None, ()):
-            filled[f.id] = f.default
-    return filled
-
-
 # --- shared shell pieces -----------------------------------------------------------------------
 
 
@@ -111,7 +101,6 @@ UPDATE_ID = Raw('"$update_id"')
 def _command(*words: str) -> str:
     """Like emit.shell_command, but Raw words are kept unquoted (for "$variable" references)."""
     return " ".join(word if isinstance(word, Raw) else emit.shell_command(word) for word in words)
-
 
 
 def _heredoc(path: str, body: str) -> str:
@@ -188,13 +177,17 @@ ENVELOPE_FIELDS = (
 
 
 def _check_envelope(answers: dict[str, Any]) -> Iterable[FieldError]:
-    arn_region = key_region(answers.get("key-arn"))
-    region = answers.get("region")
-    if arn_region and region and arn_region != region:
+    # A rule sees values that failed their own validator too; compare only two good values.
+    key, region = answers.get("key-arn"), answers.get("region")
+    if not key or not region or eks_key_arn(key) or validators.region(region):
+        return
+    arn_region = key_region(key)
+    if arn_region != region:
+        example = validators.EXAMPLE_KEY_ARN.replace(":us-east-1:", f":{region}:")
         yield FieldError(
             "key-arn",
-            f"is a key in {arn_region} but the cluster is in {region}; EKS needs a key in the cluster's Region, "
-            f"such as {answers['key-arn'].replace(':' + arn_region + ':', ':' + region + ':', 1)}",
+            f"is a key in {arn_region} but the cluster is in {region}; EKS needs a key in the cluster's Region "
+            f"(for a multi-Region key, its replica there), such as {example}",
         )
 
 
@@ -209,7 +202,6 @@ def _cluster_config(answers: dict[str, Any]) -> str:
 
 
 def _render_envelope(answers: dict[str, Any]) -> Snippet:
-    answers = with_defaults(ENVELOPE_FIELDS, answers)
     cluster = answers["cluster-name"]
     region = answers["region"]
     key = answers["key-arn"]
@@ -359,9 +351,11 @@ ROTATION_FIELDS = (
 
 
 def _check_rotation(answers: dict[str, Any]) -> Iterable[FieldError]:
-    arn_region = key_region(answers.get("key-id"))
-    region = answers.get("region")
-    if arn_region and region and arn_region != region:
+    key, region = answers.get("key-id"), answers.get("region")
+    if not key or not region or rotatable_key(key) or validators.region(region):
+        return
+    arn_region = key_region(key)
+    if arn_region and arn_region != region:
         yield FieldError(
             "region",
             f"is {region} but the key ARN is in {arn_region}; KMS looks keys up in their own Region, "
@@ -370,7 +364,6 @@ def _check_rotation(answers: dict[str, Any]) -> Iterable[FieldError]:
 
 
 def _render_rotation(answers: dict[str, Any]) -> Snippet:
-    answers = with_defaults(ROTATION_FIELDS, answers)
     key = answers["key-id"]
     region = answers["region"] or key_region(key)
     days = answers["rotation-period-days"]
@@ -390,7 +383,13 @@ def _render_rotation(answers: dict[str, Any]) -> Snippet:
         "earlier still decrypts and nothing that uses the key needs changing. It does not re-encrypt old data.",
         "These commands work only on keys in your own account: run them as the key owner.",
     ]
+    multi_region = validators.kms_key_form(key) == "mrk-id" or "key/mrk-" in key
     parts = [emit.header("kms-key-rotation", ROTATION_PRACTICES, notes), "set -euo pipefail\n"]
+    if multi_region:
+        parts.append(
+            "\n# Multi-Region key: run this against the primary key in its own Region; the replicas share the\n"
+            "# primary's key material and rotation.\n"
+        )
     parts.append(
         "\n# Stop unless the key is an enabled symmetric customer managed key whose material KMS generated.\n"
         + _guard(
@@ -422,7 +421,7 @@ def _render_rotation(answers: dict[str, Any]) -> Snippet:
             "--region is empty and the key is a bare key ID, so the commands use your AWS CLI default Region; "
             "give --region (or the key ARN) to be sure they reach the key"
         )
-    if validators.kms_key_form(key) == "mrk-id" or "key/mrk-" in key:
+    if multi_region:
         warnings.append(
             "multi-Region key: enable rotation on the primary key in its Region; the replicas follow it"
         )

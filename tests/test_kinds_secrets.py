@@ -475,7 +475,7 @@ def test_pod_secret_volume_good_input_round_trips(raw):
 
 
 # Schema validation costs about 0.2 s a document stream, so fewer examples here.
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(raw=st.fixed_dictionaries(POD_GOOD))
 def test_pod_secret_volume_good_input_is_valid_kubernetes(raw):
     validate_manifests(build(POD_SECRET_VOLUME, raw).text)
@@ -628,7 +628,7 @@ def test_namespace_isolation_good_input_round_trips(raw):
     assert _check_isolation_round_trip(raw)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(raw=st.fixed_dictionaries(ISOLATION_GOOD))
 def test_namespace_isolation_good_input_is_valid_kubernetes(raw):
     validate_manifests(build(NAMESPACE_ISOLATION, raw).text)

@@ -164,7 +164,7 @@ def coerce(f: Field, value: Any) -> tuple[Any, str | None]:
         return None, f"must be one of {', '.join(f.choices)} (got {text!r})"
     if f.type == "list":
         items: list[str] = []
-        raw_items = [value] if isinstance(value, str) else list(value)
+        raw_items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         for raw in raw_items:
             parts = str(raw).split(f.separator) if f.separator else [str(raw)]
             items.extend(p.strip() for p in parts if p.strip())
@@ -213,6 +213,9 @@ def check(spec: Spec, raw: Answers) -> tuple[dict[str, Any], list[FieldError]]:
     # Cross-field rules see None for a field that failed; their findings on an already
     # failed field would only repeat it.
     failed = {e.field for e in errors}
+    for f in spec.fields:
+        if f.id in failed:
+            answers[f.id] = () if f.type == "list" else None
     for rule in spec.checks:
         errors.extend(e for e in rule(answers) if e.field not in failed)
     return answers, errors

@@ -86,3 +86,27 @@ def test_any_input_renders_or_reports_field_errors(spec):
             list(yaml.safe_load_all(body))
 
     check()
+
+
+def test_engine_coerces_types_and_hides_failed_values_from_cross_field_rules():
+    from snippets.spec import Field, FieldError, Spec, check
+
+    seen = {}
+
+    def rule(answers):
+        seen.update(answers)
+        return [FieldError("b", "b is bad with a")] if answers["a"] == "x" else []
+
+    spec = Spec(kind="t", title="T", description="d", language="yaml", practices=("p",),
+                fields=(Field("a", "A", "a", validate=lambda v: "no" if v == "bad" else None),
+                        Field("b", "B", "b", type="list"), Field("n", "N", "n", type="int", minimum=1, maximum=3),
+                        Field("f", "F", "f", type="bool", default=False),
+                        Field("c", "C", "c", type="choice", choices=("One", "Two"), default="One")),
+                render=lambda answers: None, checks=(rule,))
+    answers, errors = check(spec, {"a": "bad", "b": 5, "n": "2", "f": "yes", "c": "two"})
+    assert [e.field for e in errors] == ["a"] and seen["a"] is None
+    assert answers["b"] == ("5",) and answers["n"] == 2 and answers["f"] is True and answers["c"] == "Two"
+    answers, errors = check(spec, {"a": "x", "n": "7", "f": "maybe", "zzz": 1})
+    assert {e.field for e in errors} == {"zzz", "n", "f", "b"}
+    answers, errors = check(spec, {"a": "", "c": ""})
+    assert answers["a"] is None and answers["c"] == "One" and not errors

@@ -138,6 +138,7 @@ class Vocabulary:
     off_topic: frozenset[tuple[str, ...]] = frozenset()  # surface word sequences
     longest_phrase: int = 1
     _expanded: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _by_stems: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
@@ -152,7 +153,8 @@ class Vocabulary:
         vocab.phrases = frozenset(
             tuple(analyze(str(w), stopwords)) for w in data.get("phrases", []) if len(analyze(str(w), stopwords)) == 2)
         vocab.aspects = frozenset(_stem_word(str(w).lower()) for w in data.get("aspects", []))
-        vocab.off_topic = frozenset(tuple(_surface_words(str(w))) for w in data.get("off_topic", []) if _surface_words(str(w)))
+        vocab.off_topic = frozenset(tuple(stem(w) for w in _surface_words(str(w))) for w in data.get("off_topic", [])
+                                    if _surface_words(str(w)))
         for phrase in vocab.off_topic:
             vocab.longest_phrase = max(vocab.longest_phrase, len(phrase))
         for key, value in (data.get("synonyms") or {}).items():
@@ -160,14 +162,17 @@ class Vocabulary:
             if not words:
                 continue
             vocab.synonyms[words] = str(value)
+            vocab._by_stems.setdefault(tuple(stem(w) for w in words), words)
             vocab.longest_phrase = max(vocab.longest_phrase, len(words))
         return vocab
 
-    def expand(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
-        """The stemmed terms a word or phrase stands for, or None when it is not a synonym.
+    def expand(self, stems: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The stemmed terms a word or phrase (given as stems) stands for, or None.
 
-        Expansions are analysed on first use: a question touches only a few of them."""
-        meaning = self.synonyms.get(words)
+        Matching on stems lets "persistent volumes" find "persistent volume". Expansions are
+        analysed on first use: a question touches only a few of them."""
+        words = self._by_stems.get(stems)
+        meaning = self.synonyms.get(words) if words is not None else None
         if meaning is None:
             return None
         expanded = self._expanded.get(words)
@@ -326,9 +331,9 @@ class SearchEngine:
         self.known_words = known
         self._known_list = list(known)
         self._known_stems = {stem(w) for w in known} | set(self.idf)
-        self._phrase_words = {w for phrase in self.vocab.synonyms for w in phrase}
+        self._phrase_words = {stem(w) for phrase in self.vocab.synonyms for w in phrase}
         self._stop_stems = {stem(w) for w in self.vocab.stopwords}
-        self._foreign_words = {w for phrase in self.vocab.off_topic for w in phrase}
+        self._foreign_words = {w for phrase in self.vocab.off_topic for w in phrase}  # stems
 
     # ---- questions
 
@@ -360,8 +365,8 @@ class SearchEngine:
         unknown: list[str] = []
         for index, variants in enumerate(units):
             word = variants[0]
-            if (self._is_stop(word) or stem(word) in self._known_stems or stem(word) in vocab.generic or word in self._phrase_words
-                    or word in self._foreign_words or any(stem(v) in self._known_stems for v in variants[1:])):
+            if (self._is_stop(word) or stem(word) in self._known_stems or stem(word) in vocab.generic
+                    or stem(word) in self._phrase_words or stem(word) in self._foreign_words or any(stem(v) in self._known_stems for v in variants[1:])):
                 continue
             meant = self._correct(word)
             if meant is not None:
@@ -376,7 +381,7 @@ class SearchEngine:
 
         # Synonyms and abbreviations: longest phrase first, over the words as typed (stop words
         # included, compounds split into their parts).
-        sequence = [(part, index) for index, variants in enumerate(units) for part in (variants[1:] or variants)]
+        sequence = [(stem(part), index) for index, variants in enumerate(units) for part in (variants[1:] or variants)]
         matches: list[tuple[set[int], tuple[str, ...]]] = []
         explained_by: dict[int, set[str]] = defaultdict(set)  # unit -> expansion terms
         i = 0
@@ -433,7 +438,7 @@ class SearchEngine:
                     content_units.append(first)
 
         # Subjects this guide does not cover: those words explain nothing, whatever the body says.
-        foreign: set[int] = set()
+        foreign: set[int] = {i for i, variants in enumerate(units) if (stem(variants[0]),) in vocab.off_topic}
         for i in range(len(sequence)):
             for n in range(min(vocab.longest_phrase, len(sequence) - i), 0, -1):
                 if tuple(tok for tok, _ in sequence[i : i + n]) in vocab.off_topic:

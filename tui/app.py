@@ -88,8 +88,6 @@ class EksGuideApp(App[None]):
         self.progress_store = ProgressStore(progress_dir)
         self.progress = Progress()
         self.progress_warning: str | None = None
-        # What each wizard's form held when it was last closed: kind -> field id -> raw value.
-        self.wizard_values: dict[str, dict[str, str | bool]] = {}
 
     # ---------------------------------------------------------------- content
 
@@ -172,7 +170,12 @@ class EksGuideApp(App[None]):
             if self.screen.spec.kind == kind:
                 return
             await self.pop_screen()
-        await self.push_screen(WizardScreen(spec))
+        # Each wizard's screen is built once and kept: reopening it is instant and shows the
+        # answers as they were left.
+        name = f"wizard:{kind}"
+        if not self.is_screen_installed(name):
+            self.install_screen(WizardScreen(spec), name)
+        await self.push_screen(name)
 
     async def ask_question(self, question: str) -> None:
         """Ask a question on the Ask screen."""
@@ -185,7 +188,7 @@ class EksGuideApp(App[None]):
         await self.switch_mode("tour")
         screen = self.screen
         if isinstance(screen, TourScreen):
-            screen.open_lesson(lesson_id)
+            await screen.open_lesson(lesson_id)
 
 
 def run(start: str | None = None) -> None:

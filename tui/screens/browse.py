@@ -103,6 +103,10 @@ class BrowseScreen(SectionScreen):
 
     @on(Tree.NodeHighlighted, "#practice-tree")
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        # A highlight that the cursor has already left (after two quick jumps) is stale:
+        # following it would move the cursor back and start a ping-pong.
+        if event.node is not event.control.cursor_node:
+            return
         if event.node.data:
             self.show_practice(event.node.data, remember=False)
 

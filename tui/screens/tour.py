@@ -56,8 +56,9 @@ class TourScreen(SectionScreen):
                 Static("The walkthrough has no lessons to show (see the notification for why).", classes="lesson-empty")
             )
             return
-        upcoming = next_lesson(self.progress, self.lessons) or self.lessons[-1]
-        await self.open_lesson(upcoming.id, save=False)
+        if self.lesson_id is None:  # (a jump to a lesson may have come first)
+            upcoming = next_lesson(self.progress, self.lessons) or self.lessons[-1]
+            await self.open_lesson(upcoming.id, save=False)
 
     # ---------------------------------------------------------------- the lesson list
 

@@ -74,7 +74,7 @@ class WizardScreen(SectionScreen):
                                              description=spec.description), id="wizard-title")
             with Horizontal(id="wizard-body"):
                 with Vertical(id="wizard-form-pane"):
-                    yield SpecForm(spec, self.guide.wizard_values.get(spec.kind), id="wizard-form")
+                    yield SpecForm(spec, id="wizard-form")
                     with Horizontal(id="wizard-buttons"):
                         yield Button("Copy ^y", id="copy", compact=True, variant="primary")
                         yield Button("Save ^s", id="save", compact=True)
@@ -106,7 +106,6 @@ class WizardScreen(SectionScreen):
 
     @on(SpecForm.Changed, "#wizard-form")
     def _changed(self, event: SpecForm.Changed) -> None:
-        self.guide.wizard_values[self.spec.kind] = event.form.values()
         self.snippet = None
         if not event.errors:
             result = self._render_snippet(event.answers)

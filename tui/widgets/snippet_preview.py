@@ -51,16 +51,20 @@ class SnippetPreview(Vertical):
                                 lines=str(snippet.text.count("\n") + 1 if snippet.text else 0))
         )
         lexer = LEXERS.get(snippet.language, "text")
-        # Lines are not wrapped, so line n is row n: the first changed line is scrolled into view
-        # and every changed line is highlighted, so each change shows where it landed.
-        syntax = Syntax(snippet.text, lexer, theme="ansi_dark", word_wrap=False, background_color="default")
+        # Lines are not wrapped (the pane scrolls sideways), so line n is row n: the first changed
+        # line is scrolled into view and every changed line is highlighted.
+        syntax = Syntax(snippet.text, lexer, theme="ansi_dark", background_color="default")
+        highlighted = syntax.highlight(snippet.text)
+        highlighted.rstrip()
         if changed:
             mark = self.app.get_css_variables().get("primary-muted", "#0C304C")
-            lines = snippet.text.splitlines()
+            starts = [0]
+            for line in snippet.text.splitlines(keepends=True):
+                starts.append(starts[-1] + len(line))
             for number in changed:
-                syntax.stylize_range(f"on {mark}", (number + 1, 0), (number + 1, max(len(lines[number]), 1)),
-                                     style_before=True)
-        self.query_one(".preview-code", Static).update(syntax)
+                highlighted.stylize(f"on {mark}", starts[number], max(starts[number + 1] - 1, starts[number] + 1))
+        # Highlighted once, here, into Content: cheaper to draw on every refresh than Syntax.
+        self.query_one(".preview-code", Static).update(Content.from_rich_text(highlighted))
         if changed:
             first = min(changed)
             scroll = self.query_one(".preview-scroll", VerticalScroll)

@@ -69,6 +69,7 @@ class FieldRow(Vertical):
         self.initial = value
         self.touched = False
         self.placeholder = ""
+        self.error: str | None = None  # the message on show
 
     def compose(self) -> ComposeResult:
         field = self.field
@@ -142,6 +143,9 @@ class FieldRow(Vertical):
             control.value = str(value)
 
     def show_error(self, message: str | None) -> None:
+        if message == self.error:
+            return
+        self.error = message
         error = self.query_one(".field-error", Static)
         error.update(Content(message or ""))
         error.display = bool(message)
@@ -173,6 +177,7 @@ class SpecForm(VerticalScroll):
         self._values = dict(values or {})
         self.revealed = False
         self.errors: list[FieldError] = []
+        self._rows: list[FieldRow] | None = None
 
     def compose(self) -> ComposeResult:
         for field in self.spec.fields:
@@ -183,7 +188,19 @@ class SpecForm(VerticalScroll):
         self.validate()
 
     def rows(self) -> list[FieldRow]:
-        return list(self.query(FieldRow))
+        if self._rows is None:
+            self._rows = list(self.query_children(FieldRow))
+        return self._rows
+
+    def on_descendant_focus(self, event) -> None:
+        """Mark the row being answered: its help text shows (see widgets.tcss)."""
+        for row in self.rows():
+            row.set_class(row in event.widget.ancestors_with_self, "-current")
+
+    def on_descendant_blur(self, event) -> None:
+        if self.screen.focused is None or self not in self.screen.focused.ancestors:
+            for row in self.rows():
+                row.remove_class("-current")
 
     def row(self, field_id: str) -> FieldRow:
         return self.query_one(f"#row-{field_id}", FieldRow)
@@ -242,10 +259,12 @@ class SpecForm(VerticalScroll):
 
     @on(Input.Blurred)
     def _left(self, event: Input.Blurred) -> None:
+        """Leaving a field counts as answering it: its message (if any) shows from now on."""
         for row in self.rows():
             if row.control is event.input and not row.touched:
                 row.touched = True
-                self.validate()
+                if any(error.field == row.field.id for error in self.errors):
+                    self.validate()
                 break
 
     @on(Input.Submitted)

@@ -16,8 +16,11 @@ from knowledge import LEVELS, Practice
 PRACTICE_LINK_RE = re.compile(r"\[(?P<text>[^\]]+)\]\(practice:(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\)")
 PRACTICE_SCHEME = "practice:"
 
-# Markdown punctuation that could start emphasis, links, code, headings, lists or HTML.
-_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()<>#+!|~>-])")
+# Markdown punctuation that could start emphasis, links, code, HTML or a table cell anywhere in
+# a line, and what could open a heading, list or quote at its start.
+_MD_INLINE_RE = re.compile(r"([\\`*_{}\[\]()<>|~!])")
+_MD_LINE_START_RE = re.compile(r"^([#+=-]|\d+[.)])")
+
 
 LEVEL_SYMBOLS: dict[str, str] = {
     "essential": "●",
@@ -28,9 +31,8 @@ LEVEL_SYMBOLS: dict[str, str] = {
 
 def md_escape(text: str) -> str:
     """`text` as literal Markdown: every character that could mean something is backslash-escaped."""
-    escaped = _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
-    # "1. " or "1) " at the start would open an ordered list.
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
+    escaped = _MD_INLINE_RE.sub(r"\\\1", " ".join(text.split()))
+    return _MD_LINE_START_RE.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
 def level_phrase(level: str) -> str:

@@ -1,0 +1,540 @@
+"""The app's flows, driven with Pilot: one app per test, no sleeps.
+
+The first test runs over the shipped content (a real question, a real wizard); the others use
+the frozen demo content of test_app_fixtures, so they do not move when the content does.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+import snippets
+from knowledge.search import default_engine
+from test_app_fixtures import DEMO_SPEC, LESSONS, app_test, demo_app
+from textual.command import CommandPalette
+from textual.widgets import Checkbox, Input, Markdown, OptionList, RadioButton, RadioSet, Select, Static
+
+from tui.app import EksGuideApp
+from tui.screens.ask import EXAMPLE_QUESTIONS, ActionList, AskScreen, Exchange
+from tui.screens.browse import BrowseScreen
+from tui.screens.dialogs import ConfirmScreen, SaveScreen
+from tui.screens.help import HelpScreen, help_sections
+from tui.screens.tour import TourScreen
+from tui.screens.wizards import WizardPickerScreen, WizardScreen
+from tui.widgets.snippet_preview import SnippetPreview
+from tui.widgets.spec_form import SpecForm
+from tui.widgets.text import md_escape
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_into(pilot, control: Input, text: str) -> None:
+    """Focus an input, clear it and type `text`: the first keys one by one, the rest inserted at
+    the cursor as a paste would (the same Changed events, far fewer screen updates)."""
+    control.focus()
+    await pilot.pause()
+    control.value = ""
+    await pilot.press(*text[:4])
+    if text[4:]:
+        control.insert_text_at_cursor(text[4:])
+    await pilot.pause()
+    assert control.value == text
+
+
+async def wait_until(pilot, condition, tries: int = 100) -> None:
+    """Pause until `condition()` holds (for the palette, which searches after a short delay)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
+
+
+def latest(app) -> Exchange:
+    screen = app.screen
+    assert isinstance(screen, AskScreen)
+    exchange = screen.latest()
+    assert exchange is not None
+    return exchange
+
+
+def preview_text(app) -> str:
+    return app.screen.query_one(SnippetPreview).text
+
+
+def errors_shown(form: SpecForm) -> dict[str, str]:
+    shown = {}
+    for row in form.rows():
+        error = row.query_one(".field-error", Static)
+        if error.display:
+            shown[row.field.id] = str(error.render())
+    return shown
+
+
+# ----------------------------------------------------------------------------- the main flow, real content
+
+
+@app_test
+async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
+    """ask -> answer -> open the offered wizard -> one invalid value, then valid -> preview -> save."""
+    monkeypatch.chdir(tmp_path)
+    app = EksGuideApp(progress_dir=tmp_path / "home")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, AskScreen)
+        assert app.focused is app.screen.query_one("#question")
+        await pilot.press(*"how do I mount a secret as a file in a pod")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        exchange = latest(app)
+        reply = default_engine().ask("how do I mount a secret as a file in a pod")
+        top = reply.answers[0].practice
+        assert md_escape(top.title) in exchange.markdown
+        assert md_escape(top.summary) in exchange.markdown
+        assert "## Sources" in exchange.markdown
+        assert exchange.wizards, "the answer should offer a wizard"
+        kind = exchange.wizards[0]
+        assert kind in top.snippets
+
+        # Tab goes to the suggestions; the first one opens the wizard.
+        await pilot.press("tab")
+        actions = exchange.query_one(ActionList)
+        assert app.focused is actions
+        assert actions.get_option_at_index(actions.highlighted).id == f"wizard:{kind}"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen) and screen.spec.kind == kind
+        spec = snippets.get(kind)
+        form = screen.query_one(SpecForm)
+
+        # The first required text field: an invalid value gets an inline message at once...
+        field = next(f for f in spec.fields if f.required and f.type == "text" and f.validate)
+        control = form.row(field.id).control
+        await type_into(pilot, control, "NOT valid!")
+        assert field.id in errors_shown(form)
+        assert screen.snippet is None
+        assert screen.query_one(SnippetPreview).has_class("-stale")
+
+        # ... which goes away once the value is fixed.
+        await type_into(pilot, control, field.example)
+        assert field.id not in errors_shown(form)
+
+        # Fill every other required field with its example; the preview follows each change.
+        for other in spec.fields:
+            if other.required and other is not field and other.type in ("text", "list"):
+                await type_into(pilot, form.row(other.id).control, other.example)
+        await pilot.pause()
+        assert not form.errors, form.errors
+        assert screen.snippet is not None
+        assert field.example in preview_text(app)
+        assert not screen.query_one(SnippetPreview).has_class("-stale")
+
+        # Save: the suggested file name in the working directory.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = tmp_path / screen.snippet.filename
+        assert saved.read_text() == screen.snippet.text
+        assert app.screen is screen
+
+        # Copy goes to the clipboard (OSC 52).
+        await pilot.press("ctrl+y")
+        assert app.clipboard == screen.snippet.text
+
+
+# ----------------------------------------------------------------------------- Ask
+
+
+@app_test
+async def test_off_topic_question_gets_an_honest_reply(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.ask("what is the weather in paris tomorrow")
+        await settle(pilot)
+        exchange = latest(app)
+        assert "no-answer" in exchange.classes
+        assert "confident answer" in exchange.markdown
+        for title in ("Storage encryption", "KMS keys", "Kubernetes Secrets"):
+            assert title in exchange.markdown
+        ids = [exchange.query_one(ActionList).get_option_at_index(i).id
+               for i in range(exchange.query_one(ActionList).option_count)]
+        assert all(option.startswith("ask:") for option in ids)
+        assert not exchange.wizards
+
+
+@app_test
+async def test_did_you_mean_and_suggestions(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.ask("rotaton of demo keys")
+        await settle(pilot)
+        exchange = latest(app)
+        assert "Showing answers for" in exchange.markdown
+        assert "Rotate demo keys every year" in exchange.markdown
+        actions = exchange.query_one(ActionList)
+        ids = [actions.get_option_at_index(i).id for i in range(actions.option_count)]
+        assert "practice:demo-volumes" in ids  # related
+        # Choosing a related practice shows it as the next reply.
+        await pilot.press("tab")
+        actions.highlighted = ids.index("practice:demo-volumes")
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = latest(app)
+        assert shown is not exchange
+        assert "Encrypt demo volumes with a \\[customer\\] key" in shown.markdown
+        assert shown.wizards == ("demo-config",)
+        # Ctrl+O opens the wizard the latest reply offers.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.spec is DEMO_SPEC
+
+
+@app_test
+async def test_glossary_term_and_markup_is_escaped(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.ask("what is a DK?")
+        await settle(pilot)
+        exchange = latest(app)
+        assert "A key used only in demos." in exchange.markdown
+        # User text with markup is shown as typed, never interpreted.
+        app.screen.ask("[bold red]demo[/] volumes $name")
+        await settle(pilot)
+        prompt = latest(app).query_one(".prompt", Static)
+        assert "[bold red]demo[/] volumes $name" in str(prompt.render())
+
+
+@app_test
+async def test_question_history_with_up_and_down(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        box = app.screen.query_one("#question", Input)
+        for question in ("demo volumes", "demo keys"):
+            await pilot.press(*question, "enter")
+            await settle(pilot)
+        await pilot.press(*"draft")
+        await pilot.press("up")
+        assert box.value == "demo keys"
+        await pilot.press("up")
+        assert box.value == "demo volumes"
+        await pilot.press("up")
+        assert box.value == "demo volumes"
+        await pilot.press("down")
+        assert box.value == "demo keys"
+        await pilot.press("down")
+        assert box.value == "draft"
+
+
+def test_example_questions_all_get_answers():
+    engine = default_engine()
+    for question in EXAMPLE_QUESTIONS:
+        assert engine.ask(question).answers, question
+
+
+# ----------------------------------------------------------------------------- Browse
+
+
+@app_test
+async def test_browse_follow_links_and_back(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        assert screen.current == "demo-volumes"
+        # A link in the text, as a click delivers it.
+        text = screen.query_one("#practice-text", Markdown)
+        text.post_message(Markdown.LinkClicked(text, "practice:demo-keys"))
+        await settle(pilot)
+        assert screen.current == "demo-keys"
+        assert screen.query_one("#practice-tree").cursor_node.data == "demo-keys"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.current == "demo-volumes"
+        # The same link from the keyboard: the list under the text.
+        links = screen.query_one("#practice-links", OptionList)
+        ids = [links.get_option_at_index(i).id for i in range(links.option_count)]
+        assert ids == ["wizard:demo-config", "practice:demo-keys"]
+        links.focus()
+        links.highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.current == "demo-keys"
+        # Moving in the tree shows each practice.
+        screen.query_one("#practice-tree").focus()
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert screen.current == "demo-secrets"
+
+
+# ----------------------------------------------------------------------------- the generated form
+
+
+@app_test
+async def test_generated_form_conditions_checks_and_reopen(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_wizard("demo-config")
+        await settle(pilot)
+        screen = app.screen
+        form = screen.query_one(SpecForm)
+        # Every field type gets its control; the conditional one starts hidden.
+        assert isinstance(form.row("name").control, Input)
+        assert isinstance(form.row("mode").control, Select)
+        assert isinstance(form.row("tls").control, Checkbox)
+        assert not form.row("level").display
+        # Nothing typed yet: no messages, and the preview stands in the example.
+        assert errors_shown(form) == {}
+        assert "name: demo" in preview_text(app)
+        assert "Examples stand in for" in str(screen.query_one(".preview-notes", Static).render())
+
+        await type_into(pilot, form.row("name").control, "web")
+        assert "name: web" in preview_text(app)
+        form.row("mode").control.value = "advanced"
+        await pilot.pause()
+        assert form.row("level").display
+        assert "level: 3" in preview_text(app)
+        await type_into(pilot, form.row("level").control, "12")
+        assert "between 1 and 9" in errors_shown(form)["level"]
+        await type_into(pilot, form.row("level").control, "7")
+        assert "level: 7" in preview_text(app)
+        # A cross-field rule: advanced mode without TLS.
+        form.row("tls").control.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "advanced mode needs TLS" in errors_shown(form)["tls"]
+        await pilot.press("space")
+        await pilot.pause()
+        await type_into(pilot, form.row("hosts").control, "a.example.com, b.example.com")
+        assert "hosts: [a.example.com, b.example.com]" in preview_text(app)
+        # An earlier answer can still be changed: back to simple hides the level again.
+        form.row("mode").control.value = "simple"
+        await pilot.pause()
+        assert not form.row("level").display
+        assert "level:" not in preview_text(app)
+        text = preview_text(app)
+
+        # Leave and come back: the answers are still there.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardPickerScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert preview_text(app) == text
+
+
+@app_test
+async def test_copy_and_save_refuse_until_valid_then_ask_before_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = demo_app(tmp_path / "home")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_wizard("demo-config")
+        await settle(pilot)
+        screen = app.screen
+        form = screen.query_one(SpecForm)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.clipboard == ""
+        assert "is required" in errors_shown(form)["name"]
+        assert app.focused is form.row("name").control
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen  # nothing to save yet
+
+        await pilot.press(*"svc")
+        await pilot.pause()
+        target = tmp_path / "svc-config.yaml"
+        target.write_text("keep me\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen)
+        assert target.read_text() == "keep me\n"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        assert target.read_text() == screen.snippet.text
+        assert "name: svc" in target.read_text()
+
+        # A path that cannot be written is a message in the dialog, not a crash.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        save = app.screen
+        save.query_one("#save-path", Input).value = str(tmp_path / "missing" / "dir" / "x.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is save
+        assert save.query_one("#save-error").display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+# ----------------------------------------------------------------------------- Walkthrough
+
+
+async def _answer(pilot, screen: TourScreen, choice: int) -> None:
+    buttons = list(screen.query_one("#check-choices", RadioSet).query(RadioButton))
+    buttons[choice].value = True
+    await pilot.pause()
+    await pilot.pause()
+
+
+@app_test
+async def test_lesson_completed_and_kept_after_restart(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TourScreen)
+        assert screen.lesson_id == "demo-one"
+        await _answer(pilot, screen, 1)  # wrong
+        assert "Not quite" in str(screen.query_one("#check-result").render())
+        await _answer(pilot, screen, 0)  # right
+        assert "Right" in str(screen.query_one("#check-result").render())
+        stored = json.loads((tmp_path / "progress.json").read_text())
+        assert stored["completed"] == ["demo-one"] and stored["answers"] == {"demo-one": 0}
+        # Try it: the lesson's step opens the practice in Browse.
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-volumes"
+
+    again = demo_app(tmp_path)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = again.screen
+        assert screen.lesson_id == "demo-two"  # resumed at the next lesson
+        assert "1 of 2 done" in str(screen.query_one("#tour-status").render())
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.lesson_id == "demo-one"
+        assert "Right" in str(screen.query_one("#check-result").render())
+
+
+@app_test
+async def test_reset_progress_after_confirmation(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        await _answer(pilot, screen, 0)
+        assert (tmp_path / "progress.json").exists()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.progress.completed == ("demo-one",)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.progress.completed == ()
+        assert not (tmp_path / "progress.json").exists()
+        assert "0 of 2 done" in str(screen.query_one("#tour-status").render())
+
+
+@app_test
+async def test_corrupt_progress_file_is_set_aside_with_a_warning(tmp_path):
+    (tmp_path / "progress.json").write_text("{ not json")
+    app = demo_app(tmp_path, start="tour")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TourScreen)
+        notes = [n for n in app._notifications if n.severity == "warning"]
+        assert notes and "unreadable" in notes[0].message
+        assert list(tmp_path.glob("progress.json.corrupt-*"))
+        await _answer(pilot, app.screen, 0)
+        assert json.loads((tmp_path / "progress.json").read_text())["completed"] == ["demo-one"]
+
+
+# ----------------------------------------------------------------------------- palette, help, sizes
+
+
+@app_test
+async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        for query, expected, check in (
+            ("rotate demo keys", "Practice: Rotate demo keys",
+             lambda: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
+            ("wizard demo", "Wizard: Demo configuration", lambda: isinstance(app.screen, WizardScreen)),
+            ("lesson 2", "Lesson 2: Demo keys",
+             lambda: isinstance(app.screen, TourScreen) and app.screen.lesson_id == "demo-two"),
+        ):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette)
+            await pilot.press(*query)
+            commands = app.screen.query_one("CommandList", OptionList)
+
+            def first_is_expected() -> bool:
+                if not commands.option_count or commands.highlighted is None:
+                    return False
+                return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(expected)
+
+            await wait_until(pilot, first_is_expected)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert check(), query
+
+
+@app_test
+async def test_help_lists_every_key(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for screen_class in (EksGuideApp, AskScreen, BrowseScreen, WizardScreen, TourScreen):
+            for binding in screen_class.BINDINGS:
+                assert binding.description in text
+        assert "Ctrl+Y" in text and "F5" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+    assert [heading for heading, _ in help_sections()][0] == "Everywhere"
+
+
+@pytest.mark.parametrize("mode", ["ask", "browse", "wizards", "tour"])
+@app_test
+async def test_every_section_survives_resizing(tmp_path, mode):
+    app = demo_app(tmp_path, start=mode)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if mode == "wizards":
+            await app.open_wizard("demo-config")
+            await settle(pilot)
+        for size in ((140, 45), (60, 18), (80, 24), (200, 60)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.screen.size == (200, 60)
+        assert app.current_mode == mode
+
+
+def test_lessons_fixture_matches_the_tour_types():
+    assert [lesson.id for lesson in LESSONS] == ["demo-one", "demo-two"]

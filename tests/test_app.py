@@ -12,7 +12,7 @@ import snippets
 from knowledge.search import default_engine
 from test_app_fixtures import DEMO_SPEC, LESSONS, app_test, demo_app
 from textual.command import CommandPalette
-from textual.widgets import Checkbox, Input, Markdown, OptionList, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, Input, Markdown, OptionList, Select, Static
 
 from tui.app import EksGuideApp
 from tui.screens.ask import EXAMPLE_QUESTIONS, ActionList, AskScreen, Exchange
@@ -394,9 +394,11 @@ async def test_copy_and_save_refuse_until_valid_then_ask_before_overwrite(tmp_pa
 
 
 async def _answer(pilot, screen: TourScreen, choice: int) -> None:
-    buttons = list(screen.query_one("#check-choices", RadioSet).query(RadioButton))
-    buttons[choice].value = True
-    await pilot.pause()
+    """Pick a choice of the check the way a user does: highlight it and press Enter."""
+    choices = screen.query_one("#check-choices", OptionList)
+    choices.focus()
+    choices.highlighted = choice
+    await pilot.press("enter")
     await pilot.pause()
 
 
@@ -411,7 +413,9 @@ async def test_lesson_completed_and_kept_after_restart(tmp_path):
         assert screen.lesson_id == "demo-one"
         await _answer(pilot, screen, 1)  # wrong
         assert "Not quite" in str(screen.query_one("#check-result").render())
-        await _answer(pilot, screen, 0)  # right
+        screen.query_one("#lesson-list").focus()
+        await pilot.press("a")  # right, answered with its letter
+        await pilot.pause()
         assert "Right" in str(screen.query_one("#check-result").render())
         stored = json.loads((tmp_path / "progress.json").read_text())
         assert stored["completed"] == ["demo-one"] and stored["answers"] == {"demo-one": 0}

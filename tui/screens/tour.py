@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Markdown, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..progress import Progress, next_lesson
@@ -17,7 +17,7 @@ from ..widgets.text import PRACTICE_SCHEME, md_escape
 from .base import SectionScreen
 from .dialogs import ConfirmScreen
 
-TRY_VERBS = {"ask": "Ask", "show": "Read", "wizard": "Open wizard"}
+TRY_VERBS = {"ask": "Ask it", "show": "Read it", "wizard": "Open the wizard"}
 
 
 class TourScreen(SectionScreen):
@@ -28,6 +28,11 @@ class TourScreen(SectionScreen):
         Binding("n", "step(1)", "Next lesson"),
         Binding("p", "step(-1)", "Previous", show=False),
         Binding("ctrl+r", "reset", "Reset progress"),
+        Binding("a", "answer(0)", "Answer a", show=False),
+        Binding("b", "answer(1)", "Answer b", show=False),
+        Binding("c", "answer(2)", "Answer c", show=False),
+        Binding("d", "answer(3)", "Answer d", show=False),
+        Binding("e", "answer(4)", "Answer e", show=False),
     ]
 
     def __init__(self) -> None:
@@ -131,34 +136,58 @@ class TourScreen(SectionScreen):
         step = lesson.try_step
         widgets.append(Static("Try it", classes="lesson-heading"))
         widgets.append(Static(Content(step.text), classes="lesson-text"))
+        widgets.append(Static(self._try_target(step), classes="lesson-text try-target"))
         available = step.action != "wizard" or step.target in self.guide.specs
-        widgets.append(Button(self._try_label(step), id="try-button", disabled=not available, compact=True))
+        widgets.append(Button(Content(f"{TRY_VERBS.get(step.action, 'Try')} (t)"), id="try-button",
+                              disabled=not available, compact=True))
         check = lesson.check
-        widgets.append(Static("Check", classes="lesson-heading"))
+        letters = "abcde"[: len(check.choices)]
+        letters = f"{', '.join(letters[:-1])} or {letters[-1]}"
+        widgets.append(Static(Content.from_markup("Check [dim](press $letters to answer)[/]", letters=letters),
+                              classes="lesson-heading"))
         widgets.append(Static(Content(check.question), classes="lesson-text", id="check-question"))
-        widgets.append(RadioSet(*[RadioButton(Content(choice)) for choice in check.choices], id="check-choices"))
+        widgets.append(OptionList(*self._choice_options(lesson, None), id="check-choices"))
         widgets.append(Static("", id="check-result"))
         last = index == len(self.lessons) - 1
         widgets.append(Button("Finish" if last else "Next lesson (n)", id="next-button", compact=True,
                               variant="primary"))
         return widgets
 
-    def _try_label(self, step) -> Content:
-        verb = TRY_VERBS.get(step.action, step.action)
-        target = step.target
+    def _try_target(self, step) -> Content:
         if step.action == "show":
             practice = self.guide.kb.get(step.target)
-            target = practice.title if practice else step.target
-        elif step.action == "wizard":
+            return Content.from_markup("[dim]Practice:[/] $title", title=practice.title if practice else step.target)
+        if step.action == "wizard":
             spec = self.guide.specs.get(step.target)
-            target = spec.title if spec else f"{step.target} (not available in this version)"
-        return Content.from_markup("$verb: $target (t)", verb=verb, target=target)
+            if spec is None:
+                return Content.from_markup("[dim]Wizard:[/] $kind (not available in this version)", kind=step.target)
+            return Content.from_markup("[dim]Wizard:[/] $title", title=spec.title)
+        return Content.from_markup("[dim]Question:[/] $question", question=step.target)
+
+    def _choice_options(self, lesson, chosen: int | None) -> list[Option]:
+        """The check's choices; once answered, the choice made and the right one are marked."""
+        options = []
+        for number, choice in enumerate(lesson.check.choices):
+            letter = "abcde"[number]
+            if chosen is None:
+                mark = "[dim]○[/]"
+            elif number == lesson.check.answer:
+                mark = "[$text-success]✓[/]"
+            elif number == chosen:
+                mark = "[$text-error]✗[/]"
+            else:
+                mark = "[dim]○[/]"
+            options.append(Option(Content.from_markup(f"{mark} $letter) $choice", letter=letter, choice=choice),
+                                  id=str(number)))
+        return options
 
     def _show_result(self, lesson, choice: int) -> None:
         check = lesson.check
-        buttons = list(self.query_one("#check-choices", RadioSet).query(RadioButton))
-        if 0 <= choice < len(buttons) and not buttons[choice].value:
-            buttons[choice].value = True
+        choices = self.query_one("#check-choices", OptionList)
+        highlighted = choices.highlighted
+        choices.clear_options()
+        choices.add_options(self._choice_options(lesson, choice))
+        choices.highlighted = highlighted if highlighted is not None else choice
         result = self.query_one("#check-result", Static)
         if check.is_correct(choice):
             head = Content.from_markup("[b $text-success]✓ Right.[/] ")
@@ -170,21 +199,25 @@ class TourScreen(SectionScreen):
         result.set_class(not check.is_correct(choice), "-wrong")
         result.display = True
 
-    @on(RadioSet.Changed, "#check-choices")
-    def _answered(self, event: RadioSet.Changed) -> None:
-        event.stop()
+    def answer(self, choice: int) -> None:
+        """Answer the open lesson's check with choice number `choice` (0-based)."""
         lesson = self.lesson()
-        if lesson is None or event.index < 0:
+        if lesson is None or not 0 <= choice < len(lesson.check.choices):
             return
-        already = self.progress.is_done(lesson.id) and self.progress.answers.get(lesson.id) == event.index
+        already = self.progress.is_done(lesson.id) and self.progress.answers.get(lesson.id) == choice
         if not already:
             index = self._index(lesson.id) or 0
             following = self.lessons[index + 1].id if index + 1 < len(self.lessons) else lesson.id
-            self.guide.save_progress(self.progress.with_completed(lesson.id, event.index, current=following))
+            self.guide.save_progress(self.progress.with_completed(lesson.id, choice, current=following))
             self._fill_list()
             self.refresh_bindings()
-        self._show_result(lesson, event.index)
+        self._show_result(lesson, choice)
         self.call_after_refresh(self.query_one("#check-result").scroll_visible)
+
+    @on(OptionList.OptionSelected, "#check-choices")
+    def _answered(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.answer(int(event.option.id or 0))
 
     @on(OptionList.OptionSelected, "#lesson-reading")
     async def _read(self, event: OptionList.OptionSelected) -> None:
@@ -223,11 +256,17 @@ class TourScreen(SectionScreen):
                 return None
             target = index + int(parameters[0]) if parameters else index
             return True if 0 <= target < len(self.lessons) else None
+        if action == "answer":
+            lesson = self.lesson()
+            return bool(lesson is not None and parameters and int(parameters[0]) < len(lesson.check.choices))
         if action == "try_it":
             return True if index is not None else None
         if action == "reset":
             return True if self.progress.completed or self.progress.answers else None
         return True
+
+    def action_answer(self, choice: int) -> None:
+        self.answer(choice)
 
     async def action_step(self, step: int) -> None:
         index = self._index(self.lesson_id)

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.guide_markdown import GuideMarkdown
 from ..widgets.history_input import HistoryInput
 from ..widgets.text import PRACTICE_SCHEME, linked_practice_ids, md_escape, practice_markdown
 from .base import SectionScreen
@@ -75,7 +76,7 @@ class Exchange(Vertical):
     def compose(self) -> ComposeResult:
         if self.prompt is not None:
             yield Static(self.prompt, classes="prompt")
-        yield Markdown(self.markdown, open_links=False, classes="reply")
+        yield GuideMarkdown(self.markdown, classes="reply")
         if self.actions:
             yield ActionList(*self.actions, classes="actions")
 

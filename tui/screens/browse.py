@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Markdown, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
+from ..widgets.guide_markdown import GuideMarkdown
 from ..widgets.practice_tree import PracticeTree
 from ..widgets.text import LEVEL_SYMBOLS, PRACTICE_SCHEME, linked_practice_ids, practice_markdown
 from .base import SectionScreen
@@ -46,7 +47,7 @@ class BrowseScreen(SectionScreen):
                 )
                 yield Static(legend, id="level-legend")
             with VerticalScroll(id="practice-doc"):
-                yield Markdown(id="practice-text", open_links=False)
+                yield GuideMarkdown(id="practice-text")
                 yield Static("Links", id="links-title")
                 yield OptionList(id="practice-links")
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..progress import Progress, next_lesson
+from ..widgets.guide_markdown import GuideMarkdown
 from ..widgets.text import PRACTICE_SCHEME, md_escape
 from .base import SectionScreen
 from .dialogs import ConfirmScreen
@@ -124,7 +125,7 @@ class TourScreen(SectionScreen):
     def _lesson_widgets(self, index: int, lesson) -> list[Widget]:
         kb = self.guide.kb
         intro = f"# {index + 1}. {md_escape(lesson.title)}\n\n{lesson.intro.strip()}\n"
-        widgets: list[Widget] = [Markdown(intro, open_links=False, id="lesson-intro")]
+        widgets: list[Widget] = [GuideMarkdown(intro, id="lesson-intro")]
         reading = [kb.get(pid) for pid in lesson.practices]
         reading = [p for p in reading if p is not None]
         if reading:
@@ -184,10 +185,9 @@ class TourScreen(SectionScreen):
     def _show_result(self, lesson, choice: int) -> None:
         check = lesson.check
         choices = self.query_one("#check-choices", OptionList)
-        highlighted = choices.highlighted
         choices.clear_options()
         choices.add_options(self._choice_options(lesson, choice))
-        choices.highlighted = highlighted if highlighted is not None else choice
+        choices.highlighted = choice
         result = self.query_one("#check-result", Static)
         if check.is_correct(choice):
             head = Content.from_markup("[b $text-success]✓ Right.[/] ")

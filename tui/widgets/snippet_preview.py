@@ -48,7 +48,7 @@ class SnippetPreview(Vertical):
         self.remove_class("-stale")
         self.query_one(".preview-title", Static).update(
             Content.from_markup("[b]Preview[/b] · $name · $lines lines", name=snippet.filename,
-                                lines=str(snippet.text.count("\n") + 1 if snippet.text else 0))
+                                lines=str(len(snippet.text.splitlines())))
         )
         lexer = LEXERS.get(snippet.language, "text")
         # Lines are not wrapped (the pane scrolls sideways), so line n is row n: the first changed

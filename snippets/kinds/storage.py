@@ -7,8 +7,9 @@ Four kinds, each a StorageClass or PersistentVolume for one of the AWS CSI drive
 - efs-pv            -- static EFS PersistentVolume (and optionally its claim) with TLS stated.
 - fsx-storageclass  -- FSx for Lustre CSI driver class with the API's deployment rules.
 
-The rules checked here come from the drivers' source and the AWS API models (see
-/work/shared/reference/domain-facts.md, sections 1-3). Every StorageClass parameter is a
+The rules checked here come from the drivers' documentation and source (kubernetes-sigs
+aws-ebs-csi-driver docs/parameters.md, aws-efs-csi-driver docs/parameters.md, aws-fsx-csi-driver
+examples) and the AWS API models shipped in botocore. Every StorageClass parameter is a
 string: the Kubernetes schema types `parameters` as map[string]string.
 """
 from __future__ import annotations

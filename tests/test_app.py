@@ -533,7 +533,8 @@ async def test_every_section_survives_resizing(tmp_path, mode):
         if mode == "wizards":
             await app.open_wizard("demo-config")
             await settle(pilot)
-        for size in ((140, 45), (60, 18), (80, 24), (200, 60)):
+        # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
+        for size in ((140, 45), (60, 18), (40, 12), (24, 8), (10, 5), (80, 24), (200, 60)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
         assert app.screen.size == (200, 60)

@@ -14,7 +14,7 @@ from pathlib import Path
 import snippets
 from knowledge import KnowledgeBase, load_knowledge
 from knowledge.problems import ContentError
-from knowledge.search import SearchEngine
+from knowledge.search import SearchEngine, default_engine
 from snippets import Spec
 from textual.app import App
 from textual.binding import Binding
@@ -77,6 +77,7 @@ class EksGuideApp(App[None]):
         super().__init__()
         self.start_mode = start if start in SECTION_MODES else "ask"
         self.kb = knowledge if knowledge is not None else load_knowledge()
+        self._shipped_content = knowledge is None
         self._engine = engine
         self._engine_lock = threading.Lock()
         self.specs: dict[str, Spec] = {
@@ -113,7 +114,8 @@ class EksGuideApp(App[None]):
         """The search engine, built on first use (safe to call from a worker thread)."""
         with self._engine_lock:
             if self._engine is None:
-                self._engine = SearchEngine(self.kb.practices)
+                # The shipped content's engine is cached on disk by knowledge.search.
+                self._engine = default_engine() if self._shipped_content else SearchEngine(self.kb.practices)
             return self._engine
 
     def save_progress(self, progress: Progress) -> None:

@@ -214,6 +214,11 @@ class AskScreen(SectionScreen):
             preface.append(f"*Showing answers for:* {md_escape(reply.did_you_mean)}")
         if reply.answers:
             top = reply.answers[0]
+            offered = [kind for kind in (*top.snippets, *top.practice.snippets) if kind in self.guide.specs]
+            if reply.wants_snippet and offered:
+                title = self.guide.specs[offered[0]].title
+                preface.insert(0, f"**Ctrl+O** opens the wizard that writes it: *{md_escape(title)}* "
+                                  "(the other wizards are in the list below the answer).")
             return self.practice_exchange(
                 top.practice, prompt, preface="\n\n".join(preface),
                 also=[answer.practice for answer in reply.answers[1:]], kinds_first=top.snippets,

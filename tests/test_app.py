@@ -18,10 +18,11 @@ from tui.app import EksGuideApp
 from tui.screens.ask import EXAMPLE_QUESTIONS, ActionList, AskScreen, Exchange
 from tui.screens.browse import BrowseScreen
 from tui.screens.dialogs import ConfirmScreen, SaveScreen
-from tui.screens.help import HelpScreen, help_sections
+from tui.screens.help import HelpScreen, help_sections, help_text
 from tui.screens.tour import TourScreen
 from tui.screens.wizards import WizardPickerScreen, WizardScreen
 from tui.widgets.snippet_preview import SnippetPreview
+from tui.widgets.navbar import NavTab
 from tui.widgets.spec_form import SpecForm
 from tui.widgets.text import md_escape
 
@@ -279,6 +280,43 @@ async def test_browse_follow_links_and_back(tmp_path):
         assert screen.current == "demo-secrets"
 
 
+@app_test
+async def test_mouse_sections_links_buttons_and_choices(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        def tab(mode: str) -> NavTab:
+            return next(t for t in app.screen.query(NavTab) if t.mode == mode)
+
+        await pilot.click(tab("browse"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        # Content reaches the tree as plain text, brackets and all.
+        assert str(screen.query_one("#practice-tree").cursor_node.label).endswith("a [customer] key")
+        await pilot.click("#practice-links", offset=(4, 2))  # the second link: demo-keys
+        await settle(pilot)
+        assert screen.current == "demo-keys"
+
+        await pilot.click("#practice-links", offset=(4, 1))  # back on demo-keys' links: demo-volumes
+        await settle(pilot)
+        await pilot.click("#practice-links", offset=(4, 1))  # its wizard
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.click("#copy")
+        await pilot.pause()
+        assert app.clipboard == ""
+        await pilot.press(*"mouse")
+        await pilot.click("#copy")
+        await pilot.pause()
+        assert "name: mouse" in app.clipboard
+
+        await pilot.click(tab("tour"))
+        await settle(pilot)
+        await pilot.click("#check-choices", offset=(4, 1))
+        await settle(pilot)
+        assert app.progress.answers == {"demo-one": 0}
+
+
 # ----------------------------------------------------------------------------- the generated form
 
 
@@ -513,10 +551,12 @@ async def test_help_lists_every_key(tmp_path):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        shown = " ".join(f"{row.keys} {row.does}" for row in app.screen.query("KeyRow"))
+        text = help_text()
+        assert all(line.split(maxsplit=1)[0] in shown for line in text.splitlines() if line.startswith("  "))
         for screen_class in (EksGuideApp, AskScreen, BrowseScreen, WizardScreen, TourScreen):
             for binding in screen_class.BINDINGS:
-                assert binding.description in text
+                assert (binding.tooltip or binding.description) in text
         assert "Ctrl+Y" in text and "F5" in text
         await pilot.press("escape")
         await pilot.pause()

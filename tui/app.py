@@ -55,11 +55,11 @@ class EksGuideApp(App[None]):
     # The section keys are shown in the navigation bar, so the Footer keeps its room for the
     # keys of the screen at hand.
     BINDINGS = [
-        Binding("f1", "help", "Help", show=False),
-        Binding("f2", "section('ask')", "Ask", show=False),
-        Binding("f3", "section('browse')", "Browse", show=False),
-        Binding("f4", "section('wizards')", "Wizards", show=False),
-        Binding("f5", "section('tour')", "Walkthrough", show=False),
+        Binding("f1", "help", "Help", show=False, tooltip="This list of keys"),
+        Binding("f2", "section('ask')", "Ask", show=False, tooltip="Ask: questions and answers"),
+        Binding("f3", "section('browse')", "Browse", show=False, tooltip="Browse: every practice by area"),
+        Binding("f4", "section('wizards')", "Wizards", show=False, tooltip="Wizards: make snippets"),
+        Binding("f5", "section('tour')", "Walkthrough", show=False, tooltip="Walkthrough: the onboarding course"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 

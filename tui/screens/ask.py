@@ -85,12 +85,13 @@ class AskScreen(SectionScreen):
     SECTION = "ask"
     AUTO_FOCUS = "#question"
     BINDINGS = [
-        Binding("tab", "toggle_focus", "Suggestions"),
-        Binding("ctrl+o", "open_wizard", "Open wizard"),
-        Binding("ctrl+l", "clear", "Clear"),
-        Binding("escape", "focus_question", "Question", show=False),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+        Binding("tab", "toggle_focus", "Suggestions",
+                tooltip="Go to the suggestions under the latest reply, and back to the question"),
+        Binding("ctrl+o", "open_wizard", "Open wizard", tooltip="Open the first wizard the latest reply offers"),
+        Binding("ctrl+l", "clear", "Clear", tooltip="Clear the transcript"),
+        Binding("escape", "focus_question", "Question", show=False, tooltip="Back to the question box"),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, tooltip="Scroll the transcript up"),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, tooltip="Scroll the transcript down"),
     ]
 
     def compose_body(self) -> ComposeResult:

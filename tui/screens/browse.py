@@ -27,9 +27,9 @@ class BrowseScreen(SectionScreen):
     SECTION = "browse"
     AUTO_FOCUS = "#practice-tree"
     BINDINGS = [
-        Binding("backspace", "back", "Back"),
-        Binding("ctrl+o", "open_wizard", "Open wizard"),
-        Binding("ctrl+t", "focus_tree", "Tree", show=False),
+        Binding("backspace", "back", "Back", tooltip="Back to the practice you followed a link from"),
+        Binding("ctrl+o", "open_wizard", "Open wizard", tooltip="Open the wizard of the practice on show"),
+        Binding("ctrl+t", "focus_tree", "Tree", show=False, tooltip="Back to the tree of practices"),
     ]
 
     def __init__(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.content import Content
 from textual.widgets import Static
@@ -18,7 +18,7 @@ KEY_NAMES = {
 WIDGET_KEYS = (
     ("Tab / Shift+Tab", "move between the parts of a screen"),
     ("↑ ↓, Enter", "move in a list or tree, choose"),
-    ("Enter (in a wizard field)", "go to the next field"),
+    ("Enter", "in a wizard field: go to the next field"),
     ("Space / Enter", "tick a checkbox, open a choice list"),
     ("Ctrl+P", "command palette: jump to any practice, wizard or lesson"),
     ("Ctrl+Q", "quit"),
@@ -41,7 +41,7 @@ def binding_rows(bindings) -> list[tuple[str, str]]:
         if not isinstance(binding, Binding):
             binding = Binding(*binding)
         if binding.description:
-            rows.append((key_label(binding.key), binding.description))
+            rows.append((key_label(binding.key), binding.tooltip or binding.description))
     return rows
 
 
@@ -65,17 +65,24 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def help_content() -> Content:
-    sections = help_sections()
-    width = max(len(keys) for _, rows in sections for keys, _ in rows) + 2
-    lines: list[Content] = []
-    for heading, rows in sections:
-        lines.append(Content.from_markup("[b $text-accent]$heading[/]", heading=heading))
-        for keys, does in rows:
-            lines.append(Content.from_markup("  [b]$keys[/b]$does", keys=keys.ljust(width), does=does))
-        lines.append(Content(""))
-    lines.append(Content("The mouse works too: click the sections on the top line, links, suggestions and buttons."))
-    return Content("\n").join(lines)
+def help_text() -> str:
+    """The whole help as plain text (what the help screen shows, for tests and searching)."""
+    lines: list[str] = []
+    for heading, rows in help_sections():
+        lines.append(heading)
+        lines.extend(f"  {keys}  {does}" for keys, does in rows)
+    return "\n".join(lines)
+
+
+class KeyRow(Horizontal):
+    def __init__(self, keys: str, does: str) -> None:
+        super().__init__(classes="key-row")
+        self.keys = keys
+        self.does = does
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.from_markup("[b]$keys[/b]", keys=self.keys), classes="key-keys")
+        yield Static(Content(self.does), classes="key-does")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -84,7 +91,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Content.from_markup("[b]Keys[/b]"), id="help-title")
-            yield Static(help_content(), id="help-text")
+            for heading, rows in help_sections():
+                yield Static(Content(heading), classes="help-heading")
+                for keys, does in rows:
+                    yield KeyRow(keys, does)
+            yield Static("The mouse works too: click the sections on the top line, links, suggestions and buttons.",
+                         classes="help-heading")
             yield Static("Esc closes this help", id="help-close")
 
     def on_mount(self) -> None:

@@ -25,15 +25,15 @@ class TourScreen(SectionScreen):
     SECTION = "tour"
     AUTO_FOCUS = "#lesson-list"
     BINDINGS = [
-        Binding("t", "try_it", "Try it"),
+        Binding("t", "try_it", "Try it", tooltip="Do the lesson's 'try it' step (ask, read or open a wizard)"),
         Binding("n", "step(1)", "Next lesson"),
-        Binding("p", "step(-1)", "Previous", show=False),
-        Binding("ctrl+r", "reset", "Reset progress"),
-        Binding("a", "answer(0)", "Answer a", show=False),
-        Binding("b", "answer(1)", "Answer b", show=False),
-        Binding("c", "answer(2)", "Answer c", show=False),
-        Binding("d", "answer(3)", "Answer d", show=False),
-        Binding("e", "answer(4)", "Answer e", show=False),
+        Binding("p", "step(-1)", "Previous", show=False, tooltip="Previous lesson"),
+        Binding("ctrl+r", "reset", "Reset progress", tooltip="Forget all walkthrough progress (asks first)"),
+        Binding("a", "answer(0)", "Answer a", show=False, tooltip="Answer the check with choice a"),
+        Binding("b", "answer(1)", "Answer b", show=False, tooltip="Answer the check with choice b"),
+        Binding("c", "answer(2)", "Answer c", show=False, tooltip="Answer the check with choice c"),
+        Binding("d", "answer(3)", "Answer d", show=False, tooltip="Answer the check with choice d"),
+        Binding("e", "answer(4)", "Answer e", show=False, tooltip="Answer the check with choice e"),
     ]
 
     def __init__(self) -> None:

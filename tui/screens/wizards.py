@@ -56,10 +56,10 @@ class WizardScreen(SectionScreen):
 
     SECTION = "wizards"
     BINDINGS = [
-        Binding("ctrl+y", "copy", "Copy"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+r", "reset", "Reset"),
-        Binding("escape", "close", "All wizards"),
+        Binding("ctrl+y", "copy", "Copy", tooltip="Copy the output to the clipboard (OSC 52)"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the output to a file (asks before replacing one)"),
+        Binding("ctrl+r", "reset", "Reset", tooltip="Put every field back to its default (asks first)"),
+        Binding("escape", "close", "All wizards", tooltip="Back to the list of wizards (answers are kept)"),
     ]
 
     def __init__(self, spec: Spec) -> None:

@@ -7,8 +7,8 @@ from textual.widgets import Input
 
 class HistoryInput(Input):
     BINDINGS = [
-        Binding("up", "history(-1)", "Earlier question", show=False),
-        Binding("down", "history(1)", "Later question", show=False),
+        Binding("up", "history(-1)", "Earlier question", show=False, tooltip="The previous question you asked"),
+        Binding("down", "history(1)", "Later question", show=False, tooltip="The next question in the history"),
     ]
 
     def __init__(self, *args, max_history: int = 200, **kwargs) -> None:

@@ -92,7 +92,7 @@ class FieldRow(Vertical):
             yield Input(str(self.initial), placeholder=placeholder, id=control_id, type="integer",
                         select_on_focus=False, compact=True)
         elif field.type == "choice":
-            options = [(choice, choice) for choice in field.choices]
+            options = [(Content(choice), choice) for choice in field.choices]
             value = self.initial if self.initial in field.choices else Select.NULL
             # A blank entry only when the field has no default (or nothing is chosen yet): with
             # a default, blank would not mean "the default" but "no value".

@@ -90,7 +90,7 @@ async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, AskScreen)
         assert app.focused is app.screen.query_one("#question")
-        await pilot.press(*"how do I mount a secret as a file in a pod")
+        await type_into(pilot, app.focused, "how do I mount a secret as a file in a pod")
         await pilot.press("enter")
         await settle(pilot)
 
@@ -222,7 +222,8 @@ async def test_question_history_with_up_and_down(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         box = app.screen.query_one("#question", Input)
         for question in ("demo volumes", "demo keys"):
-            await pilot.press(*question, "enter")
+            await type_into(pilot, box, question)
+            await pilot.press("enter")
             await settle(pilot)
         await pilot.press(*"draft")
         await pilot.press("up")
@@ -521,7 +522,7 @@ async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path):
     app = demo_app(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
         for query, expected, check in (
-            ("rotate demo keys", "Practice: Rotate demo keys",
+            ("rotate", "Practice: Rotate demo keys",
              lambda: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
             ("wizard demo", "Wizard: Demo configuration", lambda: isinstance(app.screen, WizardScreen)),
             ("lesson 2", "Lesson 2: Demo keys",
@@ -564,21 +565,31 @@ async def test_help_lists_every_key(tmp_path):
     assert [heading for heading, _ in help_sections()][0] == "Everywhere"
 
 
-@pytest.mark.parametrize("mode", ["ask", "browse", "wizards", "tour"])
 @app_test
-async def test_every_section_survives_resizing(tmp_path, mode):
-    app = demo_app(tmp_path, start=mode)
+async def test_every_screen_survives_resizing(tmp_path):
+    app = demo_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        if mode == "wizards":
+        app.screen.ask("demo volumes")
+        await settle(pilot)
+
+        async def wizard() -> None:
             await app.open_wizard("demo-config")
+
+        async def help_screen() -> None:
+            await pilot.press("f1")
+
+        for mode, step in (("ask", None), ("browse", None), ("wizards", wizard), ("tour", None), ("ask", help_screen)):
+            await app.action_section(mode)
+            if step is not None:
+                await step()
             await settle(pilot)
-        # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
-        for size in ((140, 45), (60, 18), (40, 12), (24, 8), (10, 5), (80, 24), (200, 60)):
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
-        assert app.screen.size == (200, 60)
-        assert app.current_mode == mode
+            # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
+            for size in ((140, 45), (40, 12), (10, 5), (80, 24)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+            assert app.screen.size == (80, 24)
+            assert app.current_mode == mode
 
 
 def test_lessons_fixture_matches_the_tour_types():

@@ -53,7 +53,8 @@ class SnippetPreview(Vertical):
         lexer = LEXERS.get(snippet.language, "text")
         # Lines are not wrapped (the pane scrolls sideways), so line n is row n: the first changed
         # line is scrolled into view and every changed line is highlighted.
-        syntax = Syntax(snippet.text, lexer, theme="ansi_dark", background_color="default")
+        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        syntax = Syntax(snippet.text, lexer, theme=theme, background_color="default")
         highlighted = syntax.highlight(snippet.text)
         highlighted.rstrip()
         if changed:

@@ -23,7 +23,7 @@ from tui.screens.tour import TourScreen
 from tui.screens.wizards import WizardPickerScreen, WizardScreen
 from tui.widgets.snippet_preview import SnippetPreview
 from tui.widgets.navbar import NavTab
-from tui.widgets.spec_form import SpecForm
+from tui.widgets.spec_form import SpecForm, form_message
 from tui.widgets.text import md_escape
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -387,7 +387,7 @@ async def test_copy_and_save_refuse_until_valid_then_ask_before_overwrite(tmp_pa
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert app.clipboard == ""
-        assert "is required" in errors_shown(form)["name"]
+        assert "Required, for example demo" in errors_shown(form)["name"]
         assert app.focused is form.row("name").control
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -590,6 +590,15 @@ async def test_every_screen_survives_resizing(tmp_path):
                 await pilot.pause()
             assert app.screen.size == (80, 24)
             assert app.current_mode == mode
+
+
+def test_form_messages_name_fields_not_flags():
+    name, level, tls = DEMO_SPEC.field("name"), DEMO_SPEC.field("level"), DEMO_SPEC.field("tls")
+    assert form_message(DEMO_SPEC, name, "is required, for example --name demo") == "Required, for example demo"
+    assert form_message(DEMO_SPEC, level, "must be a whole number") == "Level must be a whole number"
+    assert (form_message(DEMO_SPEC, tls, "set --tls when --mode is advanced")
+            == "set 'Use TLS' when 'Mode' is advanced")
+    assert form_message(DEMO_SPEC, name, "'X' is bad; use --names-file") == "'X' is bad; use --names-file"
 
 
 def test_lessons_fixture_matches_the_tour_types():

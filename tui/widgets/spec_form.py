@@ -14,6 +14,7 @@ is called, as before copying or saving). The form then posts `SpecForm.Changed`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import snippets
@@ -42,6 +43,23 @@ def initial_value(field: Field) -> RawValue:
 
 def is_blank(value: RawValue) -> bool:
     return isinstance(value, str) and not value.strip()
+
+
+def form_message(spec: Spec, field: Field, message: str) -> str:
+    """A check message as the form shows it under `field`.
+
+    Messages are written for the command line too ("is required, for example --namespace
+    my-app"); in the form, flags become field labels and a bare predicate gets its subject.
+    """
+    for other in spec.fields:
+        flag = re.escape(other.flag) + r"(?![\w-])"  # --name, but not the start of --namespace
+        message = re.sub(rf"\b(for example|such as) {flag} ", r"\1 ", message)
+        message = re.sub(flag, lambda _match, label=other.label: f"'{label}'", message)
+    if message.startswith("is required"):
+        return "Required" + message[len("is required"):]
+    if message.startswith(("is ", "must ", "needs ", "would ", "should ")):
+        message = f"{field.label} {message}"
+    return message
 
 
 def preview_raw(spec: Spec, raw: dict[str, RawValue]) -> tuple[dict[str, RawValue], list[str]]:
@@ -244,7 +262,8 @@ class SpecForm(VerticalScroll):
             if row.raw_value() != row.initial:
                 row.touched = True
             shown = row.display and (row.touched or self.revealed)
-            row.show_error(first.get(field.id) if shown else None)
+            message = first.get(field.id) if shown else None
+            row.show_error(form_message(self.spec, field, message) if message else None)
         self.errors = errors
         self.post_message(self.Changed(self, raw, answers, errors))
         return errors

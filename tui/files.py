@@ -23,8 +23,10 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = F
     if target.exists() and not overwrite:
         raise FileExists(f"{target} already exists")
     directory = target.parent if str(target.parent) else Path(".")
+    mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
+        os.chmod(tmp, mode)  # mkstemp makes owner-only files; give the file its usual mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -45,3 +47,13 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = F
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits a new file would get from the umask, or those of the file replaced."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

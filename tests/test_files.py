@@ -42,3 +42,21 @@ def test_missing_directory_and_directory_target_fail_cleanly(tmp_path):
     with pytest.raises(IsADirectoryError):
         write_atomic(tmp_path, "x")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("via_link", [False, True])
+def test_never_replaces_a_device_or_pipe_even_with_overwrite(tmp_path, via_link):
+    # `--output /dev/null --force` (or a FIFO, or a link to one) must not swap the special
+    # file for a regular one: run as root, that used to turn /dev/null into a plain file.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if via_link:
+        target = tmp_path / "link"
+        target.symlink_to(fifo)
+    for overwrite in (False, True):
+        with pytest.raises(OSError, match="not a regular file"):
+            write_atomic(target, "x\n", overwrite=overwrite)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert target.is_symlink() == via_link
+    assert sorted(os.listdir(tmp_path)) == sorted(["pipe"] + (["link"] if via_link else []))

@@ -20,6 +20,9 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = F
     target = Path(path).expanduser()
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a directory")
+    if target.exists() and not target.is_file():
+        # A device, FIFO or socket (or a link to one): os.replace would swap it for a plain file.
+        raise OSError(f"{target} is not a regular file; name a file to write")
     if target.exists() and not overwrite:
         raise FileExists(f"{target} already exists")
     directory = target.parent if str(target.parent) else Path(".")

@@ -189,10 +189,12 @@ def check(spec: Spec, raw: Answers) -> tuple[dict[str, Any], list[FieldError]]:
         if problem:
             errors.append(FieldError(f.id, problem))
         answers[f.id] = value
-    # Fields whose condition does not hold are cleared, so render never sees them.
+    # Fields whose condition does not hold are cleared, so render never sees them, and a value
+    # that could not be coerced does not count against them (a hidden form row keeps its text).
     for f in spec.fields:
         if not f.applies(answers):
             answers[f.id] = () if f.type == "list" else None
+            errors = [e for e in errors if e.field != f.id]
             continue
         value = answers[f.id]
         if any(e.field == f.id for e in errors):

@@ -110,3 +110,21 @@ def test_engine_coerces_types_and_hides_failed_values_from_cross_field_rules():
     assert {e.field for e in errors} == {"zzz", "n", "f", "b"}
     answers, errors = check(spec, {"a": "", "c": ""})
     assert answers["a"] is None and answers["c"] == "One" and not errors
+
+
+def test_a_field_that_does_not_apply_never_fails_the_build():
+    # A hidden form row keeps what was typed into it; the TUI could then neither save nor focus
+    # the field the error named. Values that do not apply are dropped, good or bad.
+    from snippets.spec import Field, Spec, check
+
+    spec = Spec(kind="t", title="T", description="d", language="yaml", practices=("p",),
+                fields=(Field("mode", "Mode", "m", type="choice", choices=("fast", "slow"), default="slow"),
+                        Field("speed", "Speed", "s", type="int", minimum=1, maximum=10,
+                              when=lambda a: a.get("mode") == "fast"),
+                        Field("on", "On", "o", type="bool", when=lambda a: a.get("mode") == "fast")),
+                render=lambda answers: None)
+    for raw in ({"speed": "abc"}, {"speed": "99"}, {"speed": "5"}, {"on": "maybe"}):
+        answers, errors = check(spec, raw)
+        assert errors == [] and answers["speed"] is None and answers["on"] is None, raw
+    answers, errors = check(spec, {"mode": "fast", "speed": "abc"})
+    assert [e.field for e in errors] == ["speed"]

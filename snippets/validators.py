@@ -46,12 +46,14 @@ def kms_key_form(value: str) -> str | None:
 
 
 def kms_key(value: str) -> str | None:
-    if kms_key_form(value) is None:
+    form = kms_key_form(value)
+    if form is None:
         return (
             f"{value!r} is not a KMS key identifier; use a key ARN such as {EXAMPLE_KEY_ARN} "
             "(a key ID, a multi-Region mrk- ID, alias/name or an alias ARN also work)"
         )
-    if kms_key_form(value) == "alias" and value.startswith("alias/aws/"):
+    alias = value.split(":", 5)[-1] if form == "alias-arn" else value  # an alias ARN ends in alias/NAME
+    if form in ("alias", "alias-arn") and alias.startswith("alias/aws/"):
         return f"{value!r} is an AWS managed key alias; name a customer managed key instead, for example {EXAMPLE_KEY_ARN}"
     return None
 

@@ -278,3 +278,30 @@ def test_console_script_runs_in_a_fresh_process():
 def test_ask_what_is_shows_the_glossary_definition(capsys):
     code, out, _ = run(capsys, "ask", "what is a DEK?")
     assert code == 0 and out.startswith("data encryption key:")
+
+
+# ---------------------------------------------------------------- what the terminal cannot read or show
+
+
+def _byte_stream(data: bytes = b"", encoding: str = "utf-8") -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="strict")
+
+
+def test_undecodable_input_and_unprintable_output_never_raise(monkeypatch):
+    # Piped questions with bytes that are not UTF-8, arguments the OS could not decode
+    # (surrogate escapes), and a stdout that only takes ASCII: no traceback, exit 0.
+    monkeypatch.setattr(sys, "stdin", _byte_stream(b"encrypt \xff\xfe ebs volumes\n"))
+    monkeypatch.setattr(sys, "stdout", _byte_stream())
+    assert main(["ask", "--json", "--batch"]) == 0
+    sys.stdout.seek(0)
+    assert json.loads(sys.stdout.read())["answers"][0]["id"] == "ebs-encryption"
+
+    monkeypatch.setattr(sys, "stdout", _byte_stream())
+    assert main(["ask", "--json", "encrypt \udcff ebs volumes"]) == 0
+    sys.stdout.seek(0)
+    assert json.loads(sys.stdout.read())["answers"]
+
+    monkeypatch.setattr(sys, "stdout", _byte_stream(encoding="ascii"))
+    assert main(["show", "ebs-encryption"]) == 0
+    sys.stdout.seek(0)
+    assert "Encrypted EBS volumes" in sys.stdout.read()

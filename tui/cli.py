@@ -512,6 +512,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Undecodable bytes (in arguments or piped questions) or a terminal that cannot show a
+    # character must not end in a traceback: replace what cannot be read or written.
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         if argv and argv[0] == "snippet":
             return cmd_snippet(argv[1:])

@@ -305,3 +305,10 @@ def test_undecodable_input_and_unprintable_output_never_raise(monkeypatch):
     assert main(["show", "ebs-encryption"]) == 0
     sys.stdout.seek(0)
     assert "Encrypted EBS volumes" in sys.stdout.read()
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_snippet_empty_output_is_a_usage_error_not_stdout(capsys, value):
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--output", value)
+    assert code == 2 and out == ""
+    assert "--output needs a file name" in err and "--output ebs-storageclass.yaml" in err

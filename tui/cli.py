@@ -364,6 +364,8 @@ def cmd_snippet(argv: list[str]) -> int:
         raise UsageError(f"snippet: no kind {kind!r}{hint} (eksguide snippet --list shows them all)") from None
     parser = _kind_parser(spec)
     args = parser.parse_args(argv[1:])
+    if args.output is not None and not args.output.strip():
+        raise UsageError(f"snippet: --output needs a file name, for example --output {spec.kind}.yaml")
     if args.force and not args.output:
         raise UsageError("snippet: --force only makes sense with --output FILE")
     raw = {}

@@ -144,7 +144,9 @@ class Vocabulary:
     def load(cls, path: Path | None = None) -> Vocabulary:
         import yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
+        # The base loader keeps every scalar a string: "on", "no" and "yes" are words here, not
+        # YAML 1.1 booleans. (libyaml's loader where PyYAML has it.)
+        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
         data = yaml.load((path or VOCABULARY_FILE).read_text(encoding="utf-8"), Loader=loader) or {}
         stopwords = frozenset(str(w).lower() for w in data.get("stopwords", []))
         vocab = cls(stopwords=stopwords)

@@ -153,3 +153,13 @@ def test_engine_cache_is_used_and_survives_a_corrupt_file(tmp_path, monkeypatch)
         assert search._cache_file() is None and search.default_engine().practices
     finally:
         search.default_engine.cache_clear()
+
+
+def test_vocabulary_words_stay_words():
+    from knowledge.search import Vocabulary
+
+    vocab = Vocabulary.load()
+    # YAML 1.1 would read these as booleans; the vocabulary keeps them as the words they are
+    assert {"on", "no", "yes", "not"} <= vocab.stopwords
+    assert all(isinstance(w, str) for w in vocab.stopwords | vocab.make_words)
+    assert vocab.expand(("k8s",)) == ("kubernet",)

@@ -312,3 +312,11 @@ def test_snippet_empty_output_is_a_usage_error_not_stdout(capsys, value):
     code, out, err = run(capsys, "snippet", "ebs-storageclass", "--output", value)
     assert code == 2 and out == ""
     assert "--output needs a file name" in err and "--output ebs-storageclass.yaml" in err
+
+
+def test_snippet_flag_that_does_not_apply_is_reported(capsys):
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--type", "gp2", "--iops", "5000", "--throughput", "x")
+    assert code == 0 and "iops" not in out and "throughput" not in out
+    assert "--iops does not apply" in err and "--throughput does not apply" in err
+    code, out, err = run(capsys, "snippet", "ebs-storageclass", "--iops", "5000")
+    assert code == 0 and "does not apply" not in err

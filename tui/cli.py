@@ -380,6 +380,10 @@ def cmd_snippet(argv: list[str]) -> int:
             sys.stderr.write(f"eksguide snippet {kind}: {error}\n")
         sys.stderr.write(f"(eksguide snippet {kind} --help lists every field)\n")
         return EXIT_USAGE
+    answers, _ = snippets.check(spec, raw)
+    for field in spec.fields:
+        if field.id in raw and not field.applies(answers):
+            sys.stderr.write(f"warning: {field.flag} does not apply with the other answers; it was left out\n")
     for warning in snippet.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     payload = snippet.text

@@ -53,7 +53,8 @@ def evaluate(path: Path, show_misses: bool) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sets", nargs="*", type=Path,
-                        default=[ROOT / "tests" / "questions.jsonl", ROOT / "benchmarks" / "questions_b.jsonl"])
+                        default=[ROOT / "tests" / "questions.jsonl", ROOT / "benchmarks" / "questions_b.jsonl",
+                                 ROOT / "benchmarks" / "questions_c.jsonl"])
     parser.add_argument("--misses", action="store_true", help="print every miss")
     args = parser.parse_args()
     for path in args.sets:

@@ -54,13 +54,7 @@ def parse_yaml(text: str, filename: str, first_line: int = 1) -> tuple[LocatedYa
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 + offset if mark is not None else first_line
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark is not None and context_mark.line + 1 + offset != line:
-            reason += f" ({context} that starts on line {context_mark.line + 1 + offset})"
-        return None, [Problem(filename, line, f"invalid YAML: {reason}")]
+        return None, [_yaml_problem(exc, filename, first_line)]
     if node is None:
         return LocatedYaml(None, {}, first_line), []
     lines: dict[Path, int] = {}
@@ -68,8 +62,22 @@ def parse_yaml(text: str, filename: str, first_line: int = 1) -> tuple[LocatedYa
     _walk(node, (), lines, problems, filename, offset)
     if problems:
         return None, problems
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    try:
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:  # composes, but cannot be built: an unknown !tag
+        return None, [_yaml_problem(exc, filename, first_line)]
     return LocatedYaml(data, lines, first_line), []
+
+
+def _yaml_problem(exc, filename: str, first_line: int) -> Problem:
+    offset = first_line - 1
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + offset if mark is not None else first_line
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 + offset != line:
+        reason += f" ({context} that starts on line {context_mark.line + 1 + offset})"
+    return Problem(filename, line, f"invalid YAML: {reason}")
 
 
 def _walk(node, path: Path, lines: dict[Path, int], problems: list[Problem], filename: str, offset: int) -> None:
@@ -79,8 +87,11 @@ def _walk(node, path: Path, lines: dict[Path, int], problems: list[Problem], fil
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
-            key = key_node.value
             line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(filename, line, "a key must be plain text, not a list or a mapping"))
+                continue
+            key = key_node.value
             if key in seen:
                 problems.append(Problem(filename, line, f"the key {key!r} appears twice"))
             seen.add(key)

@@ -138,3 +138,16 @@ def test_check_command_passes_on_the_shipped_content():
     run = subprocess.run([sys.executable, "-m", "knowledge"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "20 practices, " in run.stdout and "all valid" in run.stdout
+
+
+
+@pytest.mark.parametrize("level, message", [
+    ("? [a, b]\n: c", "a key must be plain text"),            # complex key: was a TypeError
+    ("{x: 1}: c", "a key must be plain text"),
+    ("level: !!python/object:os.system x", "invalid YAML"),  # unknown tag: was a ConstructorError
+    ("level: !custom x", "invalid YAML"),
+])
+def test_keys_and_tags_yaml_cannot_build_are_reported_by_line(tmp_path, level, message):
+    path = write(tmp_path, "a", GOOD.format(id="a").replace("level: essential", level))
+    found = problems_of(tmp_path)
+    assert any(p.startswith(f"{path}:5: {message}") for p in found), found

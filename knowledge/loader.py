@@ -62,9 +62,14 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def _load_file(path: Path) -> tuple[Practice | None, LocatedYaml | None, list[Problem]]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [Problem(name, 0, f"cannot read the file: {exc}")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, None, [Problem(name, 0, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8-sig")  # an editor's byte order mark is harmless
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, None, [Problem(name, line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save the file as UTF-8")]
     parts = split_front_matter(text)
     if parts is None:
         return None, None, [Problem(name, 1, "the file must start with YAML front matter between two '---' lines")]

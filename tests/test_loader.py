@@ -151,3 +151,15 @@ def test_keys_and_tags_yaml_cannot_build_are_reported_by_line(tmp_path, level, m
     path = write(tmp_path, "a", GOOD.format(id="a").replace("level: essential", level))
     found = problems_of(tmp_path)
     assert any(p.startswith(f"{path}:5: {message}") for p in found), found
+
+
+def test_a_byte_order_mark_is_not_mistaken_for_missing_front_matter(tmp_path):
+    (tmp_path / "a.md").write_bytes(b"\xef\xbb\xbf" + GOOD.format(id="a").encode())
+    assert [p.id for p in load_practices(tmp_path)] == ["a"]
+
+
+def test_bytes_that_are_not_utf8_are_reported_at_their_line(tmp_path):
+    data = GOOD.format(id="a").replace("Body text.", "Caf\xe9 text.").encode("latin-1")
+    (tmp_path / "a.md").write_bytes(data)
+    (found,) = problems_of(tmp_path)
+    assert found.startswith(f"{tmp_path / 'a.md'}:15: ") and "UTF-8" in found and "0xe9" in found

@@ -72,6 +72,9 @@ def _load_file(path: Path) -> tuple[Practice | None, LocatedYaml | None, list[Pr
         return None, None, [Problem(name, line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save the file as UTF-8")]
     parts = split_front_matter(text)
     if parts is None:
+        first = text.splitlines()[:1]
+        if first and first[0].strip() == "---":
+            return None, None, [Problem(name, 1, "the front matter that starts here has no closing '---' line")]
         return None, None, [Problem(name, 1, "the file must start with YAML front matter between two '---' lines")]
     front, body, body_line = parts
     located, problems = parse_yaml(front, name, first_line=2)

@@ -163,3 +163,9 @@ def test_bytes_that_are_not_utf8_are_reported_at_their_line(tmp_path):
     (tmp_path / "a.md").write_bytes(data)
     (found,) = problems_of(tmp_path)
     assert found.startswith(f"{tmp_path / 'a.md'}:15: ") and "UTF-8" in found and "0xe9" in found
+
+
+def test_front_matter_without_its_closing_line_says_so(tmp_path):
+    path = write(tmp_path, "a", GOOD.format(id="a").replace("---\n## What", "## What"))
+    (found,) = problems_of(tmp_path)
+    assert found.startswith(f"{path}:1: ") and "no closing '---'" in found

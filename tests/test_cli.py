@@ -320,3 +320,10 @@ def test_snippet_flag_that_does_not_apply_is_reported(capsys):
     assert "--iops does not apply" in err and "--throughput does not apply" in err
     code, out, err = run(capsys, "snippet", "ebs-storageclass", "--iops", "5000")
     assert code == 0 and "does not apply" not in err
+
+
+@pytest.mark.parametrize("argv", [["--list", "--json"], ["--json", "--list"], ["--json", "-l"]])
+def test_snippet_list_takes_json_before_or_after(capsys, argv):
+    code, out, err = run(capsys, "snippet", *argv)
+    assert code == 0 and err == ""
+    assert [row["kind"] for row in json.loads(out)] == snippets.kind_names()

@@ -350,11 +350,11 @@ def cmd_snippet(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(SNIPPET_USAGE + "\nKinds:\n")
         return _snippet_list(False)
-    if argv[0] in ("-l", "--list"):
-        extra = [a for a in argv[1:] if a != "--json"]
+    if argv[0] in ("-l", "--list") or argv[0] == "--json" and argv[1:2] in (["-l"], ["--list"]):
+        extra = [a for a in argv if a not in ("-l", "--list", "--json")]
         if extra:
             raise UsageError(f"snippet --list takes only --json (got {' '.join(extra)})")
-        return _snippet_list("--json" in argv[1:])
+        return _snippet_list("--json" in argv)
     kind = argv[0]
     try:
         spec = snippets.get(kind)

@@ -327,3 +327,13 @@ def test_snippet_list_takes_json_before_or_after(capsys, argv):
     code, out, err = run(capsys, "snippet", *argv)
     assert code == 0 and err == ""
     assert [row["kind"] for row in json.loads(out)] == snippets.kind_names()
+
+
+def test_tour_reset_that_cannot_remove_the_file_is_a_message_not_a_traceback(capsys, tmp_path, monkeypatch):
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("x")
+    monkeypatch.setenv("EKSGUIDE_HOME", str(not_a_directory))
+    code, out, err = run(capsys, "tour", "--reset", "--yes")
+    assert code == 1 and out == ""
+    assert "eksguide: tour --reset: cannot forget progress in " + str(not_a_directory) in err
+    assert "Traceback" not in err

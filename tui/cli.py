@@ -434,7 +434,11 @@ def cmd_tour(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 sys.stderr.write("kept your progress\n")
                 return EXIT_OK
-        store.reset()
+        try:
+            store.reset()
+        except OSError as exc:
+            sys.stderr.write(f"eksguide: tour --reset: cannot forget progress in {store.path}: {exc.strerror or exc}\n")
+            return EXIT_ERROR
         sys.stderr.write("walkthrough progress reset\n")
         progress, _ = store.load()
     if args.status:

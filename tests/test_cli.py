@@ -337,3 +337,13 @@ def test_tour_reset_that_cannot_remove_the_file_is_a_message_not_a_traceback(cap
     assert code == 1 and out == ""
     assert "eksguide: tour --reset: cannot forget progress in " + str(not_a_directory) in err
     assert "Traceback" not in err
+
+
+def test_tour_reset_prompt_answered_with_end_of_input_keeps_progress(capsys, monkeypatch):
+    class Terminal(io.StringIO):  # Ctrl+D at the prompt: input() raises EOFError
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    code, out, err = run(capsys, "tour", "--reset")
+    assert code == 0 and "kept your progress" in err

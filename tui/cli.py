@@ -430,7 +430,11 @@ def cmd_tour(args: argparse.Namespace) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 raise UsageError("tour --reset: add --yes to confirm when not at a terminal")
-            answer = input(f"Forget walkthrough progress ({len(progress.completed)} lesson(s) done)? [y/N] ")
+            try:
+                answer = input(f"Forget walkthrough progress ({len(progress.completed)} lesson(s) done)? [y/N] ")
+            except EOFError:  # Ctrl+D: the same as no
+                answer = ""
+                sys.stderr.write("\n")
             if answer.strip().lower() not in ("y", "yes"):
                 sys.stderr.write("kept your progress\n")
                 return EXIT_OK

@@ -8,15 +8,17 @@ from __future__ import annotations
 import re
 
 _HEX = "[0-9a-f]"
+# us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1 (the AWS European Sovereign Cloud)
+_REGION = r"[a-z]{2,4}(?:-[a-z]+)+-\d"
 KEY_ID_RE = re.compile(rf"^{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}$")
 MRK_ID_RE = re.compile(rf"^mrk-{_HEX}{{32}}$")
 ALIAS_RE = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")
 KMS_ARN_RE = re.compile(
-    rf"^arn:aws[a-z-]*:kms:[a-z]{{2}}(?:-[a-z]+)+-\d:\d{{12}}:"
+    rf"^arn:aws[a-z-]*:kms:{_REGION}:\d{{12}}:"
     rf"(?P<what>key/(?:{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}|mrk-{_HEX}{{32}})"
     r"|alias/[a-zA-Z0-9/_-]{1,250})$"
 )
-REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
+REGION_RE = re.compile(rf"^{_REGION}$")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
@@ -25,7 +27,7 @@ EFS_AP_RE = re.compile(r"^fsap-[0-9a-f]{8,40}$")
 DNS1123_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 QUANTITY_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
-SNS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
+SNS_ARN_RE = re.compile(rf"^arn:aws[a-z-]*:sns:{_REGION}:\d{{12}}:[A-Za-z0-9_-]{{1,256}}(?:\.fifo)?$")
 IAM_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 EXAMPLE_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -347,3 +347,18 @@ def test_tour_reset_prompt_answered_with_end_of_input_keeps_progress(capsys, mon
     monkeypatch.setattr(sys, "stdin", Terminal(""))
     code, out, err = run(capsys, "tour", "--reset")
     assert code == 0 and "kept your progress" in err
+
+
+def test_colour_follows_the_stdout_of_the_moment(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert main(["list"]) == 0
+    assert "\x1b[" in sys.stdout.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert main(["list"]) == 0
+    assert "\x1b[" not in sys.stdout.getvalue()

@@ -44,9 +44,10 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _style(stream=sys.stdout):
+def _style(stream=None):
     from .render import Style
 
+    stream = stream if stream is not None else sys.stdout  # the stdout of the moment, not of import time
     return Style(stream.isatty() and not os.environ.get("NO_COLOR"))
 
 

@@ -362,3 +362,14 @@ def test_colour_follows_the_stdout_of_the_moment(monkeypatch):
     monkeypatch.setattr(sys, "stdout", Terminal())
     assert main(["list"]) == 0
     assert "\x1b[" not in sys.stdout.getvalue()
+
+
+def test_kind_help_never_breaks_an_example_inside_a_word(capsys, monkeypatch):
+    # argparse wraps at hyphens by default, so a copied example ARN came out as "us-east-\n1".
+    monkeypatch.setenv("COLUMNS", "80")
+    for kind in snippets.kind_names():
+        code, out, _ = run(capsys, "snippet", kind, "--help")
+        assert code == 0
+        for field in snippets.get(kind).fields:
+            if field.example and field.type != "choice" and " " not in field.example:
+                assert field.example in out, (kind, field.id)

@@ -291,6 +291,16 @@ def _field_help(field) -> str:
     return " ".join(parts).replace("%", "%%")
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps field help at spaces only: argparse's default also breaks at hyphens, which split
+    the example ARNs and IDs that users copy from the help (arn:aws:kms:us-east-<newline>1:...)."""
+
+    def _split_lines(self, text, width):
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
+
+
 def _kind_parser(spec) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"eksguide snippet {spec.kind}",
@@ -299,7 +309,7 @@ def _kind_parser(spec) -> argparse.ArgumentParser:
             f"Implements: {', '.join(spec.practices)}. The snippet goes to standard output; "
             "warnings and errors go to standard error (exit 2 on bad input, nothing written)."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     fields = parser.add_argument_group("fields")
     for field in spec.fields:

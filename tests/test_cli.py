@@ -373,3 +373,13 @@ def test_kind_help_never_breaks_an_example_inside_a_word(capsys, monkeypatch):
         for field in snippets.get(kind).fields:
             if field.example and field.type != "choice" and " " not in field.example:
                 assert field.example in out, (kind, field.id)
+
+
+def test_field_help_ends_with_one_full_stop():
+    from snippets import Field
+    from tui.cli import _field_help
+
+    assert _field_help(Field("a", "A", "Off: only a file. (Existing clusters only.)")) == (
+        "Off: only a file. (Existing clusters only.)")
+    assert _field_help(Field("a", "A", "No stop")) == "No stop."
+    assert _field_help(Field("a", "A", "One stop.")) == "One stop."

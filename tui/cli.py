@@ -272,7 +272,8 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
 
 def _field_help(field) -> str:
-    parts = [field.help.rstrip(".") + "."]
+    text = field.help.rstrip()
+    parts = [text if text.endswith((".", ".)", "?", "!")) else text + "."]
     if field.type == "choice":
         parts.append(f"One of: {', '.join(field.choices)}.")
     if field.type == "int" and (field.minimum is not None or field.maximum is not None):

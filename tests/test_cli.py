@@ -383,3 +383,9 @@ def test_field_help_ends_with_one_full_stop():
         "Off: only a file. (Existing clusters only.)")
     assert _field_help(Field("a", "A", "No stop")) == "No stop."
     assert _field_help(Field("a", "A", "One stop.")) == "One stop."
+
+
+@pytest.mark.parametrize("given", ["EBS-Encryption", " ebs-encryption "])
+def test_show_takes_an_id_in_any_case_or_with_spaces(capsys, given):
+    code, out, err = run(capsys, "show", given)
+    assert code == 0 and err == "" and load_knowledge().get("ebs-encryption").title in out

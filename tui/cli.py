@@ -106,7 +106,7 @@ def _did_you_mean(word: str, candidates: Sequence[str], limit: int = 3) -> list[
 
 def cmd_show(args: argparse.Namespace) -> int:
     kb = _knowledge()
-    practice = kb.get(args.id)
+    practice = kb.get(args.id) or kb.get(args.id.strip().lower())  # ids are lower case
     if practice is None:
         suggestions = _did_you_mean(args.id, kb.ids)
         if not suggestions:  # perhaps words rather than an id: let the engine find it

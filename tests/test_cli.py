@@ -389,3 +389,8 @@ def test_field_help_ends_with_one_full_stop():
 def test_show_takes_an_id_in_any_case_or_with_spaces(capsys, given):
     code, out, err = run(capsys, "show", given)
     assert code == 0 and err == "" and load_knowledge().get("ebs-encryption").title in out
+
+
+def test_glossary_suggestions_include_abbreviations(capsys):
+    code, out, err = run(capsys, "glossary", "irsaa")
+    assert code == 2 and out == "" and "did you mean: IAM roles for service accounts" in err

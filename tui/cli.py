@@ -98,9 +98,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _did_you_mean(word: str, candidates: Sequence[str], limit: int = 3) -> list[str]:
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz, process, utils
 
-    found = process.extract(word, list(candidates), scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+    found = process.extract(word, list(candidates), scorer=fuzz.WRatio, processor=utils.default_process,
+                            limit=limit, score_cutoff=60)
     return [match for match, _score, _index in found]
 
 
@@ -243,8 +244,11 @@ def cmd_glossary(args: argparse.Namespace) -> int:
         text = " ".join(args.term)
         term = lookup(terms, text)
         if term is None:
-            names = [t.term for t in terms]
-            suggestions = _did_you_mean(text, names)
+            names = {t.term: t.term for t in terms}  # a term or an alias -> the term
+            for t in terms:
+                for alias in t.aliases:
+                    names.setdefault(alias, t.term)
+            suggestions = list(dict.fromkeys(names[m] for m in _did_you_mean(text, list(names), limit=6)))[:3]
             hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
             raise UsageError(f"glossary: no term {text!r}{hint} (eksguide glossary lists them all)")
         selected = [term]

@@ -133,10 +133,19 @@ def _is_empty(value: Any) -> bool:
     )
 
 
+def _undecodable(text: str) -> bool:
+    """Lone surrogates: bytes in an argument that were not UTF-8 (Python's surrogateescape)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def coerce(f: Field, value: Any) -> tuple[Any, str | None]:
     """Turn a raw value into the field's type: (value, None) or (None, error message)."""
     if _is_empty(value):
         return (() if f.type == "list" else None), None
+    parts = value if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+    if f.type in ("text", "list") and any(_undecodable(str(part)) for part in parts):
+        hint = f"; for example {f.example}" if f.example else ""
+        return None, f"holds bytes that are not UTF-8 text (got {value!r}){hint}"
     if f.type == "bool":
         if isinstance(value, bool):
             return value, None

@@ -128,3 +128,22 @@ def test_a_field_that_does_not_apply_never_fails_the_build():
         assert errors == [] and answers["speed"] is None and answers["on"] is None, raw
     answers, errors = check(spec, {"mode": "fast", "speed": "abc"})
     assert [e.field for e in errors] == ["speed"]
+
+
+def test_text_the_os_could_not_decode_is_a_field_error_not_a_crash():
+    # An argument with bytes that are not UTF-8 reaches Python as lone surrogates ('\udcff');
+    # no emitter can write them (efs-storageclass --base-path used to end in UnicodeEncodeError).
+    from snippets.spec import Field, Spec, check
+
+    spec = Spec(kind="t", title="T", description="d", language="yaml", practices=("p",),
+                fields=(Field("a", "A", "a", example="good"), Field("b", "B", "b", type="list")),
+                render=lambda answers: None)
+    answers, errors = check(spec, {"a": "x\udcff", "b": "ok,y\udcff"})
+    assert sorted(e.field for e in errors) == ["a", "b"]
+    assert all("UTF-8" in e.message for e in errors) and "for example good" in errors[0].message
+    answers, errors = check(spec, {"b": ["ok", "y\udcff"]})  # a repeated flag arrives as a list
+    assert [e.field for e in errors] == ["b"]
+    efs = snippets.get("efs-storageclass")
+    with pytest.raises(SnippetError) as info:
+        snippets.build(efs, {"file-system-id": "fs-0123456789abcdef0", "base-path": "/dyn\udcff"})
+    assert [e.field for e in info.value.errors] == ["base-path"]

@@ -67,6 +67,7 @@ def _load_file(path: Path) -> tuple[Practice | None, LocatedYaml | None, list[Pr
         return None, None, [Problem(name, 0, f"cannot read the file: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8-sig")  # an editor's byte order mark is harmless
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows or old Mac line ends
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, None, [Problem(name, line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save the file as UTF-8")]

@@ -169,3 +169,9 @@ def test_front_matter_without_its_closing_line_says_so(tmp_path):
     path = write(tmp_path, "a", GOOD.format(id="a").replace("---\n## What", "## What"))
     (found,) = problems_of(tmp_path)
     assert found.startswith(f"{path}:1: ") and "no closing '---'" in found
+
+
+def test_windows_line_endings_do_not_reach_the_text(tmp_path):
+    (tmp_path / "a.md").write_bytes(GOOD.format(id="a").replace("\n", "\r\n").encode())
+    (practice,) = load_practices(tmp_path)
+    assert "\r" not in practice.body and practice.body.startswith("## What\n\nBody text.")

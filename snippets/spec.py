@@ -162,8 +162,12 @@ def coerce(f: Field, value: Any) -> tuple[Any, str | None]:
             number = int(str(value).strip().replace("_", ""))
         except ValueError:
             return None, f"must be a whole number, for example {f.example or f.default or 1} (got {value!r})"
-        if f.minimum is not None and number < f.minimum or f.maximum is not None and number > f.maximum:
-            return None, f"must be between {f.minimum} and {f.maximum} (got {number})"
+        if f.minimum is not None and number < f.minimum:
+            bound = f"between {f.minimum} and {f.maximum}" if f.maximum is not None else f"at least {f.minimum}"
+            return None, f"must be {bound} (got {number})"
+        if f.maximum is not None and number > f.maximum:
+            bound = f"between {f.minimum} and {f.maximum}" if f.minimum is not None else f"at most {f.maximum}"
+            return None, f"must be {bound} (got {number})"
         return number, None
     if f.type == "choice":
         text = str(value).strip()

@@ -9,7 +9,8 @@ import re
 
 _HEX = "[0-9a-f]"
 # us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1 (the AWS European Sovereign Cloud)
-_REGION = r"[a-z]{2,4}(?:-[a-z]+)+-\d"
+REGION_PATTERN = r"[a-z]{2,4}(?:-[a-z]+)+-\d"
+_REGION = REGION_PATTERN
 KEY_ID_RE = re.compile(rf"^{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}$")
 MRK_ID_RE = re.compile(rf"^mrk-{_HEX}{{32}}$")
 ALIAS_RE = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")

@@ -147,3 +147,18 @@ def test_text_the_os_could_not_decode_is_a_field_error_not_a_crash():
     with pytest.raises(SnippetError) as info:
         snippets.build(efs, {"file-system-id": "fs-0123456789abcdef0", "base-path": "/dyn\udcff"})
     assert [e.field for e in info.value.errors] == ["base-path"]
+
+
+def test_int_bounds_are_described_as_they_are():
+    from snippets.spec import Field, coerce
+
+    assert coerce(Field("n", "N", "n", type="int", minimum=1), "0")[1] == "must be at least 1 (got 0)"
+    assert coerce(Field("n", "N", "n", type="int", maximum=9), "10")[1] == "must be at most 9 (got 10)"
+    assert coerce(Field("n", "N", "n", type="int", minimum=1, maximum=9), "10")[1] == "must be between 1 and 9 (got 10)"
+
+
+def test_secret_store_arns_accept_every_region_the_validators_do():
+    from snippets.kinds.secret_stores import SM_ARN_RE
+
+    assert SM_ARN_RE.fullmatch("arn:aws:secretsmanager:eusc-de-east-1:111122223333:secret:prod/db-AbCdEf")
+    assert SM_ARN_RE.fullmatch("arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:db-AbCdEf")

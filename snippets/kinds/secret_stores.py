@@ -31,7 +31,7 @@ SM_NAME_RE = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
 SSM_NAME_RE = re.compile(r"[A-Za-z0-9_.-]+|(?:/[A-Za-z0-9_.-]+)+")
 SSM_NAME_MAX = 1011
 SSM_MAX_LEVELS = 15
-_REGION = r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)"
+_REGION = rf"(?P<region>{validators.REGION_PATTERN})"
 SM_ARN_RE = re.compile(rf"arn:aws[a-z-]*:secretsmanager:{_REGION}:\d{{12}}:secret:(?P<name>[A-Za-z0-9/_+=.@-]{{1,512}})")
 SSM_ARN_RE = re.compile(rf"arn:aws[a-z-]*:ssm:{_REGION}:\d{{12}}:parameter/(?P<name>[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*)")
 

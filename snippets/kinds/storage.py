@@ -140,14 +140,14 @@ def _ebs_checks(a: dict[str, Any]) -> Iterable[FieldError]:
 
 
 KMS_CLONE_WARNING = (
-    "--kms-key-id is a {form}, not a full key ARN. EC2 accepts it, but it checks the key only after "
+    "--kms-key-id is {form}, not a full key ARN. EC2 accepts it, but it checks the key only after "
     "CreateVolume returns, so a wrong key shows up later as a volume that failed. Cloning breaks too: "
     "when a PVC clones another PVC, the EBS CSI driver compares kmsKeyId character for character with "
     "the source volume's key, which EC2 reports as a full key ARN, so the clone is refused "
     "('different KMS key'). Use the key ARN, for example " + validators.EXAMPLE_KEY_ARN + "."
 )
-_KMS_FORM_WORDS = {"alias-arn": "alias ARN", "key-id": "bare key ID", "mrk-id": "bare multi-Region key ID",
-                   "alias": "key alias"}
+_KMS_FORM_WORDS = {"alias-arn": "an alias ARN", "key-id": "a bare key ID", "mrk-id": "a bare multi-Region key ID",
+                   "alias": "a key alias"}
 
 
 def render_ebs(a: dict[str, Any]) -> Snippet:

@@ -394,3 +394,8 @@ def test_show_takes_an_id_in_any_case_or_with_spaces(capsys, given):
 def test_glossary_suggestions_include_abbreviations(capsys):
     code, out, err = run(capsys, "glossary", "irsaa")
     assert code == 2 and out == "" and "did you mean: IAM roles for service accounts" in err
+
+
+def test_tour_yes_needs_reset(capsys):
+    code, out, err = run(capsys, "tour", "--status", "--yes")
+    assert code == 2 and out == "" and "--yes goes with --reset" in err

@@ -556,6 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_app()
         if getattr(args, "json", False) and args.command == "tour" and not args.status:
             raise UsageError("tour: --json goes with --status")
+        if args.command == "tour" and args.yes and not args.reset:
+            raise UsageError("tour: --yes goes with --reset")
         return args.func(args)
     except UsageError as exc:
         sys.stderr.write(f"eksguide: {exc}\n")

@@ -10,11 +10,16 @@ How a question is answered:
    "ascp") add the knowledge base's own words to the question; a word the knowledge base has
    never seen is corrected to the nearest word it has (rapidfuzz, Damerau-style edit distance).
 3. Ranking. BM25F over the fields of every practice (title, aliases, tags, summary, body),
-   with adjacent-word pairs as extra terms so that phrases outrank scattered words. Each
-   term's contribution per practice is computed once, when the index is built.
-4. Confidence. The best practice must explain most of the question (the share of the
-   question's information it matches) and match at least one specific word in a prominent
-   field (not only somewhere in the body). Otherwise the honest reply is no answer.
+   with adjacent-word pairs as extra terms so that phrases outrank scattered words, plus
+   "aboutness": a word in a practice's title, aliases, tags or summary counts extra, the more
+   so the fewer practices name it there. Each term's contribution per practice is computed
+   once, when the index is built.
+4. Confidence. The best practice must explain at least half of the question's content words
+   (a word in a prominent field counts fully, one only in the body half) and match at least
+   one of them prominently. When the question names a subject next to this guide's (an
+   ingress, Velero, RDS, listed in the vocabulary) or words the guide never uses, the
+   practice must name more of the guide's own subjects than that. Otherwise the honest
+   reply is no answer.
 
 `SearchEngine(kb).ask(question)` is a pure function of the knowledge base and the question.
 """
@@ -68,7 +73,7 @@ WEIGHT_LITERAL = 0.4
 WEIGHT_CORRECTED = 0.85
 WEIGHT_PAIR = 0.5
 
-# Calibrated on the regression set in tests/questions.jsonl (see benchmarks/).
+# Calibrated on tests/questions.jsonl; benchmarks/quality.py prints the figures on every set.
 MIN_COVERAGE = 0.5
 MIN_RELEVANCE = 0.04
 FOLLOWER_RATIO = 0.3

@@ -11,7 +11,7 @@ collects *all* errors, and renders only when there are none.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 FIELD_TYPES = ("text", "choice", "bool", "int", "list")
@@ -92,13 +92,16 @@ class Field:
 
 @dataclass(frozen=True)
 class Snippet:
-    """What a spec renders: the text and what a front end needs to present or save it."""
+    """What a spec renders: the text and what a front end needs to present or save it.
 
-    kind: str
-    text: str
-    language: str  # yaml, shell or logs-insights
-    filename: str
-    practices: tuple[str, ...]
+    A render function gives the text, the suggested file name and any warnings; `build()`
+    fills in the kind, language and practices from the spec, so they are stated once."""
+
+    kind: str = ""
+    text: str = ""
+    language: str = ""  # yaml, shell or logs-insights
+    filename: str = ""
+    practices: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
@@ -241,4 +244,9 @@ def build(spec: Spec, raw: Answers) -> Snippet:
     answers, errors = check(spec, raw)
     if errors:
         raise SnippetError(errors)
-    return spec.render(answers)
+    return render(spec, answers)
+
+
+def render(spec: Spec, answers: dict[str, Any]) -> Snippet:
+    """Render answers that `check()` passed, stamped with the spec's kind, language and practices."""
+    return replace(spec.render(answers), kind=spec.kind, language=spec.language, practices=spec.practices)

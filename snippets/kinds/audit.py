@@ -234,8 +234,8 @@ def render_reads(answers: dict[str, Any]) -> Snippet:
         header=emit.header("secret-reads-query", PRACTICES, notes),
     )
     return Snippet(
-        kind="secret-reads-query", text=text, language="logs-insights", filename="secret-reads.insights",
-        practices=PRACTICES, warnings=_query_warnings(answers),
+        text=text, filename="secret-reads.insights",
+        warnings=_query_warnings(answers),
     )
 
 
@@ -276,8 +276,8 @@ def render_readers(answers: dict[str, Any]) -> Snippet:
         header=emit.header("secret-readers-query", PRACTICES, notes),
     )
     return Snippet(
-        kind="secret-readers-query", text=text, language="logs-insights", filename="secret-readers.insights",
-        practices=PRACTICES, warnings=_query_warnings(answers),
+        text=text, filename="secret-readers.insights",
+        warnings=_query_warnings(answers),
     )
 
 
@@ -473,8 +473,8 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
             "use a topic in the alarm's Region."
         )
     return Snippet(
-        kind="secret-read-alarm", text="\n".join(lines) + "\n", language="shell", filename="secret-read-alarm.sh",
-        practices=PRACTICES, warnings=tuple(warnings),
+        text="\n".join(lines) + "\n", filename="secret-read-alarm.sh",
+        warnings=tuple(warnings),
     )
 
 

@@ -235,12 +235,9 @@ def _render_envelope(answers: dict[str, Any]) -> Snippet:
                 "#    the cluster then starts with your key and no Secret is ever stored under another one.\n"
             )
             return Snippet(
-                kind="envelope-encryption",
                 text="".join(parts),
-                language="shell",
                 filename=f"{cluster}-envelope-encryption.sh",
-                practices=ENVELOPE_PRACTICES,
-            )
+                )
         parts.append(
             "\n# 2. The ClusterConfig fragment naming the cluster and the key.\n"
             + _heredoc(path, _cluster_config(answers)) + "\n"
@@ -313,12 +310,9 @@ def _render_envelope(answers: dict[str, Any]) -> Snippet:
         ) + "\n"
     )
     return Snippet(
-        kind="envelope-encryption",
         text="".join(parts),
-        language="shell",
         filename=f"{cluster}-envelope-encryption.sh",
-        practices=ENVELOPE_PRACTICES,
-    )
+        )
 
 
 ENVELOPE_ENCRYPTION = Spec(
@@ -426,11 +420,8 @@ def _render_rotation(answers: dict[str, Any]) -> Snippet:
             "multi-Region key: enable rotation on the primary key in its Region; the replicas follow it"
         )
     return Snippet(
-        kind="kms-key-rotation",
         text="".join(parts),
-        language="shell",
         filename="kms-key-rotation.sh",
-        practices=ROTATION_PRACTICES,
         warnings=tuple(warnings),
     )
 

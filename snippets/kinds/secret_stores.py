@@ -530,11 +530,8 @@ def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
         warnings.append("the image has no tag or digest, so it means :latest; pin a version or a digest.")
     text = emit.header("secret-provider-class", SPC_PRACTICES, notes) + _documents(documents)
     return Snippet(
-        kind="secret-provider-class",
         text=text,
-        language="yaml",
         filename=f"{a['name']}-secretproviderclass.yaml",
-        practices=SPC_PRACTICES,
         warnings=tuple(warnings),
     )
 
@@ -777,11 +774,8 @@ def _render_external_secret(a: dict[str, Any]) -> Snippet:
         warnings.append("a refreshInterval under a minute calls AWS very often (cost and throttling); 1h suits most secrets.")
     text = emit.header("external-secret", ESO_PRACTICES, notes) + _documents([store, external_secret])
     return Snippet(
-        kind="external-secret",
         text=text,
-        language="yaml",
         filename=f"{a['name']}-externalsecret.yaml",
-        practices=ESO_PRACTICES,
         warnings=tuple(warnings),
     )
 
@@ -943,11 +937,8 @@ def _render_sealed_secret(a: dict[str, Any]) -> Snippet:
             "decrypted there; prefer strict."
         )
     return Snippet(
-        kind="sealed-secret",
         text=text,
-        language="shell",
         filename=f"seal-{name}.sh",
-        practices=SEALED_PRACTICES,
         warnings=tuple(warnings),
     )
 

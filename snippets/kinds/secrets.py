@@ -337,11 +337,8 @@ def _render_pod_volume(answers: dict[str, Any]) -> Snippet:
 
     text = emit.yaml_snippet("pod-secret-volume", POD_VOLUME_PRACTICES, [service_account_doc, workload], notes)
     return Snippet(
-        kind="pod-secret-volume",
         text=text,
-        language="yaml",
         filename=f"{name}-secret-volume.yaml",
-        practices=POD_VOLUME_PRACTICES,
         warnings=tuple(warnings),
     )
 
@@ -433,12 +430,9 @@ def _render_isolation(answers: dict[str, Any]) -> Snippet:
     ]
     text = emit.yaml_snippet("namespace-isolation", ISOLATION_PRACTICES, documents, notes)
     return Snippet(
-        kind="namespace-isolation",
         text=text,
-        language="yaml",
         filename=f"{namespace}-isolation.yaml",
-        practices=ISOLATION_PRACTICES,
-    )
+        )
 
 
 NAMESPACE_ISOLATION = Spec(

@@ -199,10 +199,8 @@ def render_ebs(a: dict[str, Any]) -> Snippet:
         warnings.append("volumeBindingMode Immediate creates the EBS volume before the pod is scheduled, possibly "
                         "in an Availability Zone where the pod cannot run; WaitForFirstConsumer avoids that.")
     return Snippet(
-        kind="ebs-storageclass",
         text=emit.yaml_snippet("ebs-storageclass", EBS_PRACTICES, [doc], notes),
-        language="yaml", filename=f"{name}-storageclass.yaml", practices=EBS_PRACTICES,
-        warnings=tuple(warnings),
+        filename=f"{name}-storageclass.yaml", warnings=tuple(warnings),
     )
 
 
@@ -416,10 +414,8 @@ def render_efs_sc(a: dict[str, Any]) -> Snippet:
                         "directory (a re-created claim finds its old data). Include ${.PVC.namespace} and "
                         "${.PVC.name} if that is the intent.")
     return Snippet(
-        kind="efs-storageclass",
         text=emit.yaml_snippet("efs-storageclass", EFS_PRACTICES_SC, [doc], notes),
-        language="yaml", filename=f"{a['name']}-storageclass.yaml", practices=EFS_PRACTICES_SC,
-        warnings=tuple(warnings),
+        filename=f"{a['name']}-storageclass.yaml", warnings=tuple(warnings),
     )
 
 
@@ -556,9 +552,8 @@ def render_efs_pv(a: dict[str, Any]) -> Snippet:
     if a["with-claim"]:
         notes.append("claimRef on the volume and volumeName on the claim bind the two to each other only.")
     return Snippet(
-        kind="efs-pv",
         text=emit.yaml_snippet("efs-pv", EFS_PV_PRACTICES, documents, notes),
-        language="yaml", filename=f"{a['name']}.yaml", practices=EFS_PV_PRACTICES,
+        filename=f"{a['name']}.yaml",
     )
 
 
@@ -701,10 +696,8 @@ def render_fsx(a: dict[str, Any]) -> Snippet:
         warnings.append("SCRATCH_1 has no encryption in transit: traffic between nodes and the file system is "
                         "plaintext. Use SCRATCH_2 or a persistent type for data that needs it.")
     return Snippet(
-        kind="fsx-storageclass",
         text=emit.yaml_snippet("fsx-storageclass", FSX_PRACTICES, [doc], notes),
-        language="yaml", filename=f"{a['name']}-storageclass.yaml", practices=FSX_PRACTICES,
-        warnings=tuple(warnings),
+        filename=f"{a['name']}-storageclass.yaml", warnings=tuple(warnings),
     )
 
 

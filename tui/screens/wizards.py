@@ -6,6 +6,7 @@ from pathlib import Path
 
 import snippets
 from snippets import FieldError, Snippet, Spec
+from snippets.spec import render as render_snippet
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -100,7 +101,7 @@ class WizardScreen(SectionScreen):
     def _render_snippet(self, answers: dict) -> Snippet | str:
         """Render checked answers; a failure inside a render function is reported, not raised."""
         try:
-            return self.spec.render(answers)
+            return render_snippet(self.spec, answers)
         except Exception as exc:  # noqa: BLE001 - a broken spec must not take the app down
             return f"{type(exc).__name__}: {exc}"
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from .faq import faq_path, load_faq
 from .model import AREAS, LEVELS, Practice, Source, Update
 from .problems import ContentError, LocatedYaml, Problem, parse_yaml
 
@@ -40,6 +41,7 @@ def load_practices(directory: Path | str | None = None) -> tuple[Practice, ...]:
             practices.append(practice)
             lines_of[practice.id] = located
     problems.extend(_check_links(practices, lines_of))
+    problems.extend(_check_faq_across(practices))
     if problems:
         raise ContentError(problems)
     area_order = list(AREAS)
@@ -155,12 +157,14 @@ def _load_file(path: Path) -> tuple[Practice | None, LocatedYaml | None, list[Pr
 
     if not body.strip():
         problems.append(Problem(name, body_line, "the body below the front matter is empty"))
+    faq, faq_problems = load_faq(faq_path(path), pid or path.stem)
+    problems.extend(faq_problems)
     if problems:
         return None, None, problems
     practice = Practice(
         id=pid, title=title, area=area, level=level, summary=summary, body=body.strip() + "\n",
         tags=tags, aliases=aliases, related=related, snippets=snippets, sources=sources,
-        updates=updates, path=name,
+        updates=updates, faq=faq, path=name,
     )
     located.body_line = body_line  # type: ignore[attr-defined]
     located.body_raw = body  # type: ignore[attr-defined]
@@ -200,6 +204,22 @@ def _check_links(practices: list[Practice], lines_of: dict[str, LocatedYaml]) ->
             for target in LINK_RE.findall(line):
                 if target not in known:
                     problems.append(Problem(practice.path, body_line + offset, f"link to an unknown practice 'practice:{target}'"))
+    return problems
+
+
+def _check_faq_across(practices: list[Practice]) -> list[Problem]:
+    """One question, one practice: the same FAQ question in two files is ambiguous evidence."""
+    from .glossary import normalize
+
+    owner: dict[str, str] = {}
+    problems: list[Problem] = []
+    for practice in practices:
+        for entry in practice.faq:
+            key = normalize(entry.q)
+            if key in owner and owner[key] != practice.id:
+                problems.append(Problem(str(faq_path(Path(practice.path))), 0,
+                                        f"FAQ entry {entry.id!r} asks the same question as one of {owner[key]!r}"))
+            owner.setdefault(key, practice.id)
     return problems
 
 

@@ -34,6 +34,48 @@ class Update:
     now: str
 
 
+# How a FAQ question is asked. Every practice has questions in each style, so that the
+# engine's cross-validation can hold one style out at a time.
+FAQ_STYLES: dict[str, str] = {
+    "new-engineer": "plain words, a little unsure",
+    "terse": "keywords, as typed into a search box",
+    "typo": "fast typing with misspellings",
+    "non-native": "English as a second language",
+    "auditor": "compliance and control wording",
+    "incident": "something went wrong, worried",
+    "pasted": "a long situation, YAML or an error pasted in",
+    "versus": "comparing two options",
+    "make": "asks to generate something",
+}
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A question people ask about a practice, with a short answer in our words."""
+
+    id: str
+    style: str
+    q: str
+    a: str
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "style": self.style, "q": self.q, "a": self.a, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A subject next to the guide's that it does not cover, with questions people ask about it.
+
+    The engine weighs these questions against the practices' own, so that "how do I resize an
+    encrypted EBS volume" is recognised as a question about resizing, not about encryption."""
+
+    id: str
+    about: str  # reads after "That is about ...", e.g. "resizing volumes"
+    questions: tuple[str, ...]
+    closest: tuple[str, ...] = ()  # practices worth suggesting all the same
+
+
 @dataclass(frozen=True)
 class Practice:
     id: str
@@ -48,6 +90,7 @@ class Practice:
     snippets: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     updates: tuple[Update, ...] = ()
+    faq: tuple[FaqEntry, ...] = field(default=(), compare=False)
     path: str = field(default="", compare=False)
 
     @property
@@ -69,4 +112,5 @@ class Practice:
             "sources": [{"title": s.title, "url": s.url} for s in self.sources],
             "updates": [{"old": u.old, "now": u.now} for u in self.updates],
             "body": self.body,
+            "faq": [entry.to_dict() for entry in self.faq],
         }

@@ -1,0 +1,83 @@
+"""Nearest questions: the FAQ's questions (and the neighbouring subjects') as evidence.
+
+Each example question is analysed exactly as a user's question is (synonyms, typo correction,
+pairs), giving weighted terms. A question is compared with every example that shares a term
+with it through an inverted index. The similarity asks two things at once: how much of the
+example the question says (so a long pasted situation that contains a FAQ question's salient
+words still meets it), and how much of the question the example says (so a short question is
+not matched by a long example on one common word). Each label (a practice id, or a neighbouring
+subject's id) scores as its best example plus a little of its second best.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+
+RECALL_WEIGHT = 0.65  # against precision, in the geometric mean that makes a similarity
+SECOND_BEST = 0.25  # a label's second best example adds this share of its similarity
+
+
+class ExampleIndex:
+    """An inverted index over weighted example questions, each with a label."""
+
+    def __init__(self, examples: Iterable[tuple[str, Mapping[str, float]]],
+                 idf_of: Callable[[str], float] | None = None):
+        self.labels: list[str] = []
+        self.norms: list[float] = []
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        rows = [(label, dict(weights)) for label, weights in examples]
+        n = len(rows) or 1
+        df: dict[str, int] = defaultdict(int)
+        for _, weights in rows:
+            for term in weights:
+                df[term] += 1
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.default_idf = math.log(1 + n)
+        for index, (label, weights) in enumerate(rows):
+            self.labels.append(label)
+            norm = 0.0
+            for term, weight in weights.items():
+                value = weight * self.idf[term]
+                postings[term].append((index, value))
+                norm += value
+            self.norms.append(norm or 1.0)
+        self.postings = dict(postings)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def query_norm(self, weights: Mapping[str, float]) -> float:
+        return sum(w * self.idf.get(t, self.default_idf) for t, w in weights.items()) or 1.0
+
+    def similarities(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()) -> dict[int, float]:
+        """Similarity in [0, 1] of the question to each example that shares a term with it."""
+        overlap: dict[int, float] = defaultdict(float)
+        for term, q_weight in weights.items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for index, value in self.postings[term]:
+                # the smaller of the two weights: a synonym in the question meets a typed word at its own weight
+                overlap[index] += min(value, q_weight * idf)
+        q_norm = self.query_norm(weights)
+        out: dict[int, float] = {}
+        for index, shared in overlap.items():
+            if index in exclude:
+                continue
+            recall = shared / self.norms[index]
+            precision = shared / q_norm
+            out[index] = recall ** RECALL_WEIGHT * precision ** (1 - RECALL_WEIGHT)
+        return out
+
+    def by_label(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()) -> dict[str, tuple[float, int]]:
+        """Each label's score and its best example's index, for labels with any shared term."""
+        best: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for index, sim in self.similarities(weights, exclude).items():
+            best[self.labels[index]].append((sim, index))
+        out: dict[str, tuple[float, int]] = {}
+        for label, sims in best.items():
+            sims.sort(reverse=True)
+            score = sims[0][0] + (SECOND_BEST * sims[1][0] if len(sims) > 1 else 0.0)
+            out[label] = (score / (1 + SECOND_BEST), sims[0][1])
+        return out

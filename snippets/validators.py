@@ -2,6 +2,8 @@
 
 Each validator takes a value and returns None when it is good, or a message that says what a
 good value looks like. The formats follow AWS's own API models and the Kubernetes API rules.
+Patterns spell digits as [0-9], never \\d, which in Python also matches Arabic-Indic, fullwidth and
+other Unicode digits that AWS rejects.
 """
 from __future__ import annotations
 
@@ -9,18 +11,25 @@ import re
 
 _HEX = "[0-9a-f]"
 # us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1 (the AWS European Sovereign Cloud)
-REGION_PATTERN = r"[a-z]{2,4}(?:-[a-z]+)+-\d"
+REGION_PATTERN = r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]"
 _REGION = REGION_PATTERN
+# The AWS partitions, and the Region prefixes that belong to each (botocore's endpoints data);
+# any other Region is in the commercial partition "aws".
+PARTITION_PATTERN = r"aws(?:-cn|-us-gov|-iso(?:-[bef])?|-eusc)?"
+_REGION_PARTITIONS = (
+    ("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"), ("us-isof-", "aws-iso-f"),
+    ("eu-isoe-", "aws-iso-e"), ("us-iso-", "aws-iso"), ("eusc-", "aws-eusc"),
+)
 KEY_ID_RE = re.compile(rf"^{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}$")
 MRK_ID_RE = re.compile(rf"^mrk-{_HEX}{{32}}$")
 ALIAS_RE = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")
 KMS_ARN_RE = re.compile(
-    rf"^arn:aws[a-z-]*:kms:{_REGION}:\d{{12}}:"
+    rf"^arn:(?P<partition>{PARTITION_PATTERN}):kms:(?P<region>{_REGION}):[0-9]{{12}}:"
     rf"(?P<what>key/(?:{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}|mrk-{_HEX}{{32}})"
     r"|alias/[a-zA-Z0-9/_-]{1,250})$"
 )
 REGION_RE = re.compile(rf"^{_REGION}$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
+ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
 SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
 EFS_ID_RE = re.compile(r"^fs-[0-9a-f]{8,40}$")
@@ -28,10 +37,30 @@ EFS_AP_RE = re.compile(r"^fsap-[0-9a-f]{8,40}$")
 DNS1123_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 QUANTITY_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
-SNS_ARN_RE = re.compile(rf"^arn:aws[a-z-]*:sns:{_REGION}:\d{{12}}:[A-Za-z0-9_-]{{1,256}}(?:\.fifo)?$")
-IAM_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+SNS_ARN_RE = re.compile(
+    rf"^arn:(?P<partition>{PARTITION_PATTERN}):sns:(?P<region>{_REGION}):[0-9]{{12}}:[A-Za-z0-9_-]{{1,256}}(?:\.fifo)?$")
+# IAM names: ASCII letters, digits and +=,.@_- (and / in paths); \w would let any Unicode letter in
+IAM_ROLE_ARN_RE = re.compile(rf"^arn:{PARTITION_PATTERN}:iam::[0-9]{{12}}:role/[A-Za-z0-9_+=,.@/-]{{1,512}}$")
 
 EXAMPLE_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def partition_of(region_code: str) -> str:
+    """The partition a Region belongs to: aws-cn for cn-north-1, aws-us-gov for us-gov-west-1, ..."""
+    for prefix, partition in _REGION_PARTITIONS:
+        if region_code.startswith(prefix):
+            return partition
+    return "aws"
+
+
+def arn_partition(match: re.Match) -> str | None:
+    """A message when a matched ARN's partition is not its Region's (arn:aws-cn:kms:us-east-1:...)."""
+    partition, region_code = match.group("partition"), match.group("region")
+    expected = partition_of(region_code)
+    if partition != expected:
+        return (f"the ARN says partition {partition!r} but Region {region_code} is in {expected!r}; "
+                f"start it with arn:{expected}:")
+    return None
 
 
 def kms_key_form(value: str) -> str | None:
@@ -50,6 +79,10 @@ def kms_key_form(value: str) -> str | None:
 
 def kms_key(value: str) -> str | None:
     form = kms_key_form(value)
+    if form in ("key-arn", "alias-arn"):
+        mismatch = arn_partition(KMS_ARN_RE.fullmatch(value))
+        if mismatch:
+            return f"{value!r}: {mismatch}"
     if form is None:
         return (
             f"{value!r} is not a KMS key identifier; use a key ARN such as {EXAMPLE_KEY_ARN} "
@@ -65,7 +98,8 @@ def kms_key_arn(value: str) -> str | None:
     """Only a full key ARN (or multi-Region key ARN) will do."""
     if kms_key_form(value) != "key-arn":
         return f"{value!r} is not a full KMS key ARN; use one such as {EXAMPLE_KEY_ARN}"
-    return None
+    mismatch = arn_partition(KMS_ARN_RE.fullmatch(value))
+    return f"{value!r}: {mismatch}" if mismatch else None
 
 
 def region(value: str) -> str | None:
@@ -131,9 +165,11 @@ def quantity(value: str) -> str | None:
 
 
 def sns_topic_arn(value: str) -> str | None:
-    if not SNS_ARN_RE.fullmatch(value):
+    match = SNS_ARN_RE.fullmatch(value)
+    if not match:
         return f"{value!r} is not an SNS topic ARN; use one such as arn:aws:sns:us-east-1:111122223333:security-alerts"
-    return None
+    mismatch = arn_partition(match)
+    return f"{value!r}: {mismatch}" if mismatch else None
 
 
 def iam_role_arn(value: str) -> str | None:

@@ -6,6 +6,7 @@ sure no user value can end a comment line and start YAML or a shell command.
 """
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,11 +19,45 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper
 
 
+# Plain scalars that some YAML parser reads as something other than a string. PyYAML quotes
+# what its own YAML 1.1 resolver would read otherwise, but Kubernetes parses with go-yaml, which
+# also reads y/Y/n/N (and yes/on/off in every case) as booleans, and YAML 1.2 parsers read 0o17,
+# 1e3 and 08 as numbers. Any string that looks like a number, a boolean, a null or a timestamp
+# to any of them is written quoted.
+_AMBIGUOUS_RE = re.compile(
+    r"""
+    (?: y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+      | ~|null|Null|NULL|<<|=
+      | [-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+      | [-+]?0[bBoOxX][0-9a-fA-F_]+                                   # 0b101, 0o17, 0x1F
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?  # 08, 1_000, 1:30, 1.5, 1e3, 1e309
+      | [-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?                        # .5, .5e3
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt\ ].*)?                     # 2024-01-01, timestamps
+    )""",
+    re.X,
+)
+
+
+def ambiguous(text: str) -> bool:
+    """Would some YAML 1.1 or 1.2 parser read this plain scalar as a non-string?"""
+    return text == "" or _AMBIGUOUS_RE.fullmatch(text) is not None
+
+
 class _Dumper(_BaseDumper):
-    """A safe dumper that never writes &anchors/*aliases, even when a render reuses an object."""
+    """A safe dumper that never writes &anchors/*aliases, even when a render reuses an object,
+    and quotes every string that any YAML parser could read as another type."""
 
     def ignore_aliases(self, data):
         return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if ambiguous(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _one_line(text: str) -> str:
@@ -51,6 +86,12 @@ def yaml_documents(documents: Sequence[dict[str, Any]]) -> str:
         list(documents), Dumper=_Dumper, sort_keys=False, default_flow_style=False,
         explicit_start=True, allow_unicode=True, width=1000,
     )
+
+
+def yaml_text(data: Any) -> str:
+    """One YAML document (no '---'), quoted as `yaml_documents` quotes: for config files and
+    embedded YAML such as an eksctl ClusterConfig or a SecretProviderClass's objects."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
 
 
 def yaml_snippet(kind: str, practices: Sequence[str], documents: Sequence[dict[str, Any]], notes: Iterable[str] = ()) -> str:

@@ -10,14 +10,41 @@ class FileExists(FileExistsError):
     """The target exists and overwriting was not allowed."""
 
 
+class BadPath(OSError):
+    """The path cannot name a file: a NUL byte, an unknown ~user, a trailing slash, a name too long."""
+
+
+NAME_MAX = 255  # bytes in one path component on the file systems eksguide meets (ext4, xfs, APFS, NTFS)
+
+
+def resolve_user_path(path: str | os.PathLike[str]) -> Path:
+    """`path` with ~ expanded, or BadPath saying in plain words why it cannot be a file's path."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):  # pragma: no cover - every caller passes text
+        text = os.fsdecode(text)
+    if "\x00" in text:
+        raise BadPath("the path contains a NUL character; type the file name again")
+    if text.endswith(("/", os.sep)):
+        raise BadPath(f"{text} ends with '/', so it names a directory; add a file name, for example {text}snippet.yaml")
+    try:
+        target = Path(text).expanduser()
+    except RuntimeError:  # "~nosuchuser/x": no such user, or no home directory to expand "~" to
+        user = text[1:].split("/", 1)[0] or "the current user"
+        raise BadPath(f"cannot expand {text.split('/', 1)[0]}: there is no home directory for {user}") from None
+    if len(os.fsencode(target.name)) > NAME_MAX:
+        raise BadPath(f"the file name is longer than {NAME_MAX} bytes; choose a shorter one")
+    return target
+
+
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = False) -> Path:
     """Write `text` to `path` through a temporary file in the same directory and os.replace.
 
     A reader sees the old file or the whole new one, never a half-written file. Raises
-    FileExists when `path` exists and `overwrite` is false, and OSError when the directory is
-    missing or not writable; nothing is left behind on failure.
+    FileExists when `path` exists and `overwrite` is false, BadPath when `path` cannot name a
+    file, and OSError when the directory is missing or not writable; nothing is left behind on
+    failure.
     """
-    target = Path(path).expanduser()
+    target = resolve_user_path(path)
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a directory")
     if target.exists() and not target.is_file():
@@ -27,7 +54,8 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = F
         raise FileExists(f"{target} already exists")
     directory = target.parent if str(target.parent) else Path(".")
     mode = _mode_for(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    # A short temporary name of our own: the target's name may already be as long as names can be.
+    fd, tmp = tempfile.mkstemp(prefix=".eksguide-", suffix=".tmp", dir=directory)
     try:
         os.chmod(tmp, mode)  # mkstemp makes owner-only files; give the file its usual mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

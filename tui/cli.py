@@ -51,8 +51,20 @@ def _style(stream=None):
     return Style(stream.isatty() and not os.environ.get("NO_COLOR"))
 
 
+_C1_RE = re.compile("[\x7f-\x9f]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _emit_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    # json escapes C0 controls itself; DEL and the C1 controls (\x9b is a terminal's CSI) too
+    text = _C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))
+    sys.stdout.write(text + "\n")
+
+
+def _printable(text: str) -> str:
+    """User text made safe to echo to a terminal: control characters (ESC, CSI, BEL, ...) are
+    shown as escapes instead of being sent, so input cannot clear the screen or set a title."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _knowledge():
@@ -127,14 +139,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _answer_text(reply, kb, limit: int) -> str:
-    from knowledge import AREAS
-
-    from .render import bullet_list, practice_text
+    """The reply, answer first: the FAQ answer (or the summary and the How steps), what to run
+    to make it, where the whole practice is, then other matches."""
+    from .render import bullet_list, markdown_text
 
     style = _style()
     out: list[str] = []
     if reply.did_you_mean:
-        out.append(style.warn(f"Did you mean: {reply.did_you_mean}"))
+        out.append(style.warn(f"Did you mean: {_printable(reply.did_you_mean)}"))
         out.append("")
     term = _defined_term(reply.did_you_mean or reply.question)
     if term is not None:
@@ -145,28 +157,62 @@ def _answer_text(reply, kb, limit: int) -> str:
         out.append(textwrap.fill(f"{style.bold(term.term)}: {term.definition}", width()))
         out.append("")
     if not reply.answers:
-        out.append("eksguide has no confident answer to that question.")
-        if reply.unknown_words:
-            out.append(f"It does not cover: {', '.join(reply.unknown_words)}.")
-        out.append("")
-        out.append("It can help with data encryption and secrets management on Amazon EKS:")
-        for area, practices in kb.by_area().items():
-            out.append(f"- {AREAS[area]}: " + ", ".join(p.id for p in practices[:4]) + (", ..." if len(practices) > 4 else ""))
-        out.append("")
-        out.append(f"Try: eksguide ask \"{EXAMPLE_QUESTION}\", or eksguide list.")
+        out.extend(_no_answer_lines(reply, kb))
         return "\n".join(out) + "\n"
     top = reply.answers[0]
-    if reply.wants_snippet and top.snippets:
-        out.append(style.heading("Make it now"))
-        out.append(bullet_list(f"eksguide snippet {kind} --help" for kind in top.snippets))
+    practice = top.practice
+    out.append(style.bold(practice.title))
+    out.append(style.dim(f"{practice.id} · {practice.area_title} · {practice.level}"))
+    out.append("")
+    if top.faq is not None:
+        out.append(markdown_text(top.faq.a, style).rstrip())
+        if top.faq.source:
+            out.append(style.dim(f"Source: {top.faq.source}"))
+    else:
+        out.append(markdown_text(practice.summary, style).rstrip())
+        how = practice.section("How")
+        if how:
+            out.append("")
+            out.append(style.heading("How"))
+            out.append(markdown_text(how, style).rstrip())
+    if top.snippets or (reply.wants_snippet and practice.snippets):
         out.append("")
-    out.append(practice_text(top.practice, style).rstrip())
+        out.append(style.heading("Make it now"))
+        out.append(bullet_list(f"eksguide snippet {kind} --help" for kind in (top.snippets or practice.snippets)))
+    out.append("")
+    out.append(style.dim(f"The whole practice (what, why, pitfalls, sources): eksguide show {practice.id}"))
     others = reply.answers[1:limit]
     if others:
         out.append("")
         out.append(style.heading("Other matches"))
         out.append(bullet_list(f"{a.practice.title} (eksguide show {a.practice.id})" for a in others))
     return "\n".join(out) + "\n"
+
+
+def _no_answer_lines(reply, kb) -> list[str]:
+    """The honest reply: what was recognised, what eksguide covers, what to try."""
+    from knowledge import AREAS
+
+    out: list[str] = []
+    neighbour = reply.neighbour
+    if neighbour is not None:
+        out.append(f"That is about {neighbour.about}; eksguide covers data encryption and secrets "
+                   "management on Amazon EKS, not that.")
+        closest = [kb.get(pid) for pid in neighbour.closest if kb.get(pid) is not None]
+        if closest:
+            out.append("Closest in this guide: " + "; ".join(f"{p.title} (eksguide show {p.id})" for p in closest))
+        out.append("")
+        return out
+    out.append("eksguide has no confident answer to that question.")
+    if reply.unknown_words:
+        out.append(f"It does not cover: {', '.join(reply.unknown_words)}.")
+    out.append("")
+    out.append("It can help with data encryption and secrets management on Amazon EKS:")
+    for area, practices in kb.by_area().items():
+        out.append(f"- {AREAS[area]}: " + ", ".join(p.id for p in practices[:4]) + (", ..." if len(practices) > 4 else ""))
+    out.append("")
+    out.append(f"Try: eksguide ask \"{EXAMPLE_QUESTION}\", or eksguide list.")
+    return out
 
 
 def _engine():
@@ -215,7 +261,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 data = reply.to_dict() if reply else {"question": "", "answers": []}
                 _emit_json(data)
             elif reply is not None:
-                sys.stdout.write(f"Q: {question}\n{_answer_text(reply, kb, args.limit)}\n")
+                sys.stdout.write(f"Q: {_printable(question)}\n{_answer_text(reply, kb, args.limit)}\n")
             sys.stdout.flush()
         return EXIT_OK
     question = " ".join(args.question).strip()
@@ -379,6 +425,13 @@ def cmd_snippet(argv: list[str]) -> int:
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
         raise UsageError(f"snippet: no kind {kind!r}{hint} (eksguide snippet --list shows them all)") from None
     parser = _kind_parser(spec)
+    for index, word in enumerate(argv[1:]):
+        # argparse takes "--" to end the options and drops it, so "--name=--" or "--name --" would
+        # silently use the default name: no field value is ever "--"
+        if word == "--" or word.startswith("--") and word.endswith("=--"):
+            flag = word.split("=", 1)[0] if word != "--" else (argv[index] if index else "--")
+            raise UsageError(f"snippet {kind}: '--' is not a value for {flag}; give a real one, "
+                             f"for example {flag} my-app" if flag != "--" else f"snippet {kind}: unexpected '--'")
     args = parser.parse_args(argv[1:])
     if args.output is not None and not args.output.strip():
         raise UsageError(f"snippet: --output needs a file name, for example --output {spec.kind}.yaml")

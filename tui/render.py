@@ -68,7 +68,7 @@ def markdown_text(body: str, style: Style, columns: int | None = None) -> str:
             out.append(line)
         else:
             out.append(textwrap.fill(line, columns, break_on_hyphens=False, break_long_words=False))
-    return "\n".join(out).strip() + "\n"
+    return "\n".join(out).strip("\n") + "\n"  # not strip(): a leading code line keeps its indent
 
 
 def practice_text(practice: Practice, style: Style, *, body: bool = True) -> str:

@@ -32,6 +32,7 @@ class ExampleIndex:
         for _, weights in rows:
             for term in weights:
                 df[term] += 1
+        self.df = dict(df)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
         for index, (label, weights) in enumerate(rows):

@@ -97,6 +97,23 @@ class Practice:
     def area_title(self) -> str:
         return AREAS.get(self.area, self.area)
 
+    def section(self, heading: str) -> str:
+        """The Markdown under `## heading` in the body (up to the next `## `), or ""."""
+        lines = self.body.splitlines()
+        out: list[str] = []
+        inside = in_code = False
+        for line in lines:
+            if line.lstrip().startswith("```"):
+                in_code = not in_code
+            if not in_code and line.startswith("## "):
+                if inside:
+                    break
+                inside = line[3:].strip().lower() == heading.lower()
+                continue
+            if inside:
+                out.append(line)
+        return "\n".join(out).strip()
+
     def to_dict(self) -> dict:
         """The structured entry, as `eksguide show --json` prints it."""
         return {

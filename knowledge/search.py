@@ -20,6 +20,7 @@ How a question is answered:
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +40,9 @@ FAQ_WEIGHT = 1.0  # best FAQ similarity (0 to 1)
 MIN_SCORE = 0.30  # a fused score below this is no answer
 NEIGHBOUR_MARGIN = 1.0  # the best practice's FAQ evidence must beat the neighbours' times this
 QUOTE_FAQ = 0.45  # an answer quotes its nearest FAQ entry from this similarity up
-NEIGHBOUR_PREFIX = "~"  # labels of neighbouring subjects in the example index
+NEIGHBOUR_PREFIX = "~"
+SALIENT_TERMS = 12  # a longer question is answered from its most telling words
+EXAMPLE_ONLY_IDF = 1.5  # the salience of a word that only example questions use  # labels of neighbouring subjects in the example index
 
 
 @dataclass(frozen=True)
@@ -102,20 +105,53 @@ class SearchEngine:
         self.neighbours = {n.id: n for n in neighbours}
         self._doc_of = {p.id: doc for doc, p in enumerate(self.practices)}
         rows: list[tuple[str, dict[str, float]]] = []
-        self.example_entries: list[FaqEntry | None] = []
+        self.example_entries: list[FaqEntry | None] = []  # per example: its FAQ entry (None: a neighbour's)
+        self.example_questions: list[str] = []
         for practice in self.practices:
             for entry in practice.faq:
                 rows.append((practice.id, self.ranker.analyse(entry.q).weights))
                 self.example_entries.append(entry)
+                self.example_questions.append(entry.q)
         for neighbour in neighbours:
             for question in neighbour.questions:
                 rows.append((NEIGHBOUR_PREFIX + neighbour.id, self.ranker.analyse(question).weights))
                 self.example_entries.append(None)
+                self.example_questions.append(question)
         self.examples = ExampleIndex(rows)
 
     @property
     def known_words(self) -> dict[str, int]:
         return self.ranker.known_words
+
+    def _salient(self, q):
+        """The question reduced to the words that can say what it is about.
+
+        Terms neither index has ever seen cannot match anything, they would only dilute the
+        scores, so they go. A long question (a pasted manifest, an error and three sentences of
+        context) keeps its SALIENT_TERMS most telling words, rarest in the examples first, so
+        that its length alone never makes the evidence look weak."""
+        in_examples = self.examples.idf
+        in_text = self.ranker.idf
+        about = self.ranker.about
+        singles: dict[str, float] = {}
+        salience: dict[str, float] = {}
+        for term, weight in q.weights.items():
+            if " " in term or not (term in in_examples or term in in_text):
+                continue
+            if any(ch.isdigit() for ch in term) and term not in in_text:
+                continue  # a date, a count, an id: says nothing about the subject
+            singles[term] = weight
+            # a word some practice names in its title, aliases, tags or summary says most about
+            # the subject (the more so the fewer name it); then words several example questions use
+            if term in about:
+                salience[term] = weight * (1.0 + about[term])
+            else:
+                salience[term] = weight * (0.8 if self.examples.df.get(term, 0) > 1 else 0.5)
+        if len(singles) > SALIENT_TERMS:
+            keep = sorted(singles, key=lambda t: (-salience[t], t))[:SALIENT_TERMS]
+            singles = {t: singles[t] for t in keep}
+        pairs = {t: w for t, w in q.weights.items() if " " in t and all(part in singles for part in t.split(" "))}
+        return dataclasses.replace(q, weights={**singles, **pairs})
 
     def ask(self, question: str, limit: int = 5, exclude: frozenset[int] = frozenset()) -> Reply:
         """The answers to `question`, best first; `exclude` leaves example questions out (for
@@ -125,6 +161,7 @@ class SearchEngine:
                           unknown_words=q.unknown)
         if not q.weights:
             return Reply(answers=(), **reply_args)
+        q = self._salient(q)
         ranked, ceiling = self.ranker.score(q)
         text = {doc: score / ceiling for doc, score in ranked}
         labels = self.examples.by_label(q.weights, exclude)

@@ -10,6 +10,8 @@ collects *all* errors, and renders only when there are none.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -126,6 +128,7 @@ class Spec:
         return {f.id: f.default for f in self.fields}
 
 
+_INT_RE = re.compile(r"[-+]?[0-9](?:_?[0-9]){0,17}")  # at most 18 digits: far past any field's maximum
 TRUE_WORDS = {"true", "yes", "y", "on", "1"}
 FALSE_WORDS = {"false", "no", "n", "off", "0"}
 
@@ -161,10 +164,13 @@ def coerce(f: Field, value: Any) -> tuple[Any, str | None]:
     if f.type == "int":
         if isinstance(value, bool):
             return None, f"must be a whole number, for example {f.example or f.default or 1}"
-        try:
-            number = int(str(value).strip().replace("_", ""))
-        except ValueError:
-            return None, f"must be a whole number, for example {f.example or f.default or 1} (got {value!r})"
+        text = value if isinstance(value, int) else str(value).strip()
+        if isinstance(text, str) and not _INT_RE.fullmatch(text):
+            # ASCII digits only (int() would take Arabic-Indic or fullwidth ones), and not so many
+            # that converting them is itself the problem
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            return None, f"must be a whole number, for example {f.example or f.default or 1} (got {shown!r})"
+        number = int(text.replace("_", "")) if isinstance(text, str) else text
         if f.minimum is not None and number < f.minimum:
             bound = f"between {f.minimum} and {f.maximum}" if f.maximum is not None else f"at least {f.minimum}"
             return None, f"must be {bound} (got {number})"

@@ -100,3 +100,39 @@ def test_any_question_gets_an_answer_or_an_honest_none(question):
 
     reply = default_engine().ask(question)
     assert isinstance(reply.to_dict()["answers"], list)
+
+
+def _int_fields():
+    from snippets import registry
+
+    for spec in registry.available():
+        for field in spec.fields:
+            if field.type == "int":
+                yield pytest.param(field, id=f"{spec.kind}.{field.id}")
+
+
+# Decimal digits of other scripts, which Python's int() accepts: Arabic-Indic, Devanagari, Bengali,
+# Thai, fullwidth, Mongolian.
+_FOREIGN_DIGITS = "\u0660\u0661\u0662\u0966\u0967\u09e6\u0e50\u0e51\uff10\uff11\u1810"
+
+
+@pytest.mark.parametrize("field", list(_int_fields()))
+@settings(max_examples=25, deadline=None)
+@given(digits=st.text(alphabet="0123456789" + _FOREIGN_DIGITS, min_size=1, max_size=6))
+def test_int_fields_take_ascii_digits_only(field, digits):
+    from snippets.spec import coerce
+
+    value, problem = coerce(field, digits)
+    if all(ch in "0123456789" for ch in digits):
+        assert problem is None or "between" in problem or "at least" in problem or "at most" in problem
+    else:
+        assert value is None and "whole number" in problem
+
+
+@pytest.mark.parametrize("field", list(_int_fields()))
+@pytest.mark.parametrize("size", [19, 4301, 100_000])
+def test_int_fields_refuse_huge_numbers_quickly(field, size):
+    from snippets.spec import coerce
+
+    value, problem = coerce(field, "9" * size)
+    assert value is None and "whole number" in problem and len(problem) < 200

@@ -16,6 +16,7 @@ FAQ nor the engine; their first score, before any change they prompted, is in th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.search import default_engine  # noqa: E402
+from knowledge.search import SearchEngine, default_engine  # noqa: E402
 
 DEFAULT_SETS = [ROOT / "benchmarks" / "questions_d.jsonl", ROOT / "tests" / "questions.jsonl",
                 ROOT / "benchmarks" / "questions_b.jsonl", ROOT / "benchmarks" / "questions_c.jsonl"]
@@ -53,34 +54,48 @@ class Tally:
 
 
 def cross_validate(show_misses: bool) -> None:
-    engine = default_engine()
-    by_style: dict[str, list[int]] = defaultdict(list)
-    neighbour_examples: list[int] = []
-    for index, entry in enumerate(engine.example_entries):
-        (by_style[entry.style] if entry is not None else neighbour_examples).append(index)
-    labels = engine.examples.labels
+    """Leave one FAQ style out at a time: an engine built without those questions (neither as
+    examples nor in the practices' FAQ fields) answers them; then the neighbouring subjects'
+    questions, five folds at a time."""
+    from knowledge import load_knowledge
+    from knowledge.faq import load_neighbours
+
+    practices = load_knowledge().practices
+    neighbours = load_neighbours(known_practices=[p.id for p in practices])
+    styles = sorted({entry.style for p in practices for entry in p.faq})
     total = Tally()
     print("Leave-one-style-out cross-validation over the FAQ questions:")
-    for style, indexes in sorted(by_style.items()):
+    for style in styles:
+        kept = [dataclasses.replace(p, faq=tuple(e for e in p.faq if e.style != style)) for p in practices]
+        engine = SearchEngine(kept, neighbours=neighbours)
         tally = Tally()
-        held = frozenset(indexes)
-        for index in indexes:
-            got = [a.practice.id for a in engine.ask(engine.example_questions[index], exclude=held).answers]
-            for t in (tally, total):
-                miss = t.add([labels[index]], got)
-            if miss and show_misses:
-                print(f"  MISS [{style}] {engine.example_questions[index]!r}\n       want {labels[index]} got {got[:3]}")
+        for practice in practices:
+            for entry in practice.faq:
+                if entry.style != style:
+                    continue
+                got = [a.practice.id for a in engine.ask(entry.q).answers]
+                for t in (tally, total):
+                    miss = t.add([practice.id], got)
+                if miss and show_misses:
+                    print(f"  MISS [{style}] {entry.q[:300]!r}\n       want {practice.id} got {got[:3] or 'no answer'}")
         print(f"  {style:<13} {tally.line()}")
     folds = 5
     tally = Tally()
     for fold in range(folds):
-        held = frozenset(neighbour_examples[fold::folds])
-        for index in held:
-            got = [a.practice.id for a in engine.ask(engine.example_questions[index], exclude=held).answers]
+        held: list[str] = []
+        kept_neighbours = []
+        for n in neighbours:
+            questions = list(n.questions)
+            held.extend(questions[fold::folds])
+            kept_neighbours.append(dataclasses.replace(n, questions=tuple(
+                q for i, q in enumerate(questions) if i % folds != fold)))
+        engine = SearchEngine(practices, neighbours=tuple(kept_neighbours))
+        for question in held:
+            got = [a.practice.id for a in engine.ask(question).answers]
             for t in (tally, total):
                 miss = t.add([], got)
             if miss and show_misses:
-                print(f"  MISS [neighbour] {engine.example_questions[index]!r}\n       got {got[:3]}")
+                print(f"  MISS [neighbour] {question[:300]!r}\n       got {got[:3]}")
     print(f"  {'neighbours':<13} {tally.line()}")
     print(f"  {'all':<13} {total.line()}")
 

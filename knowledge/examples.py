@@ -6,23 +6,21 @@ with it through an inverted index. The similarity asks two things at once: how m
 example the question says (so a long pasted situation that contains a FAQ question's salient
 words still meets it), and how much of the question the example says (so a short question is
 not matched by a long example on one common word). Each label (a practice id, or a neighbouring
-subject's id) scores as its best example plus a little of its second best.
+subject's id) is scored by its three best examples.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 RECALL_WEIGHT = 0.65  # against precision, in the geometric mean that makes a similarity
-SECOND_BEST = 0.25  # a label's second best example adds this share of its similarity
 
 
 class ExampleIndex:
     """An inverted index over weighted example questions, each with a label."""
 
-    def __init__(self, examples: Iterable[tuple[str, Mapping[str, float]]],
-                 idf_of: Callable[[str], float] | None = None):
+    def __init__(self, examples: Iterable[tuple[str, Mapping[str, float]]]):
         self.labels: list[str] = []
         self.norms: list[float] = []
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -32,7 +30,7 @@ class ExampleIndex:
         for _, weights in rows:
             for term in weights:
                 df[term] += 1
-        self.df = dict(df)
+        self.shared = frozenset(t for t, c in df.items() if c > 1)  # terms more than one example uses
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
         for index, (label, weights) in enumerate(rows):
@@ -71,14 +69,16 @@ class ExampleIndex:
             out[index] = recall ** RECALL_WEIGHT * precision ** (1 - RECALL_WEIGHT)
         return out
 
-    def by_label(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()) -> dict[str, tuple[float, int]]:
-        """Each label's score and its best example's index, for labels with any shared term."""
+    def by_label(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()
+                 ) -> dict[str, tuple[tuple[float, float, float], int]]:
+        """Each label's three best similarities (zeros where it has fewer) and its best
+        example's index, for the labels with any example that shares a term with the question."""
         best: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for index, sim in self.similarities(weights, exclude).items():
             best[self.labels[index]].append((sim, index))
-        out: dict[str, tuple[float, int]] = {}
+        out: dict[str, tuple[tuple[float, float, float], int]] = {}
         for label, sims in best.items():
-            sims.sort(reverse=True)
-            score = sims[0][0] + (SECOND_BEST * sims[1][0] if len(sims) > 1 else 0.0)
-            out[label] = (score / (1 + SECOND_BEST), sims[0][1])
+            top = sorted(sims, reverse=True)[:3]
+            values = [sim for sim, _ in top] + [0.0] * (3 - len(top))
+            out[label] = ((values[0], values[1], values[2]), top[0][1])
         return out

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .analysis import (_CHUNK_RE, _MARKUP_RE, _WORD_RE, Vocabulary, _word_variants, analyze,  # noqa: F401
                        stem)
-from .model import Practice
+from .model import Neighbour, Practice
 
 # Field weights for BM25F and the length normalisation of each field.
 FIELDS: dict[str, tuple[float, float]] = {
@@ -28,6 +28,8 @@ FIELDS: dict[str, tuple[float, float]] = {
     "tags": (2.5, 0.3),
     "summary": (1.5, 0.5),
     "body": (1.0, 0.75),
+    "questions": (1.5, 0.75),  # the FAQ's questions: how people ask about the practice
+    "answers": (0.7, 0.75),  # the FAQ's answers: the specifics the body may not spell out
 }
 STRONG_FIELDS = ("title", "aliases", "tags", "summary")
 K1 = 2.0
@@ -48,14 +50,22 @@ FOLLOWER_RATIO = 0.3
 class PracticeIndex:
     """BM25F and aboutness over the practices' own fields, built once."""
 
-    def __init__(self, practices: Iterable[Practice], vocabulary: Vocabulary | None = None):
+    def __init__(self, practices: Iterable[Practice], vocabulary: Vocabulary | None = None,
+                 neighbours: Iterable[Neighbour] = ()):
         self.vocab = vocabulary or Vocabulary.load()
         self.practices: tuple[Practice, ...] = tuple(practices)
+        # Documents 0..len(practices)-1 are the practices; after them come the neighbouring
+        # subjects, ranked in the same index so that a question about resizing volumes finds
+        # its own subject above any practice that merely shares its words.
+        self.neighbours: tuple[Neighbour, ...] = tuple(neighbours)
         self._build()
 
     # ---- building
 
-    def _fields_of(self, practice: Practice) -> dict[str, str]:
+    def _fields_of(self, practice: Practice | Neighbour) -> dict[str, str]:
+        if isinstance(practice, Neighbour):
+            empty = dict.fromkeys(FIELDS, "")
+            return {**empty, "title": practice.about, "questions": " . ".join(practice.questions)}
         body = _MARKUP_RE.sub(" ", practice.body)
         updates = " ".join(f"{u.old} {u.now}" for u in practice.updates)
         return {
@@ -64,6 +74,8 @@ class PracticeIndex:
             "tags": " . ".join(practice.tags),
             "summary": practice.summary,
             "body": f"{body} {updates}",
+            "questions": " . ".join(entry.q for entry in practice.faq),
+            "answers": " . ".join(_MARKUP_RE.sub(" ", entry.a) for entry in practice.faq),
         }
 
     def _terms_with_pairs(self, text: str, surface: Counter) -> list[str]:
@@ -91,11 +103,12 @@ class PracticeIndex:
 
     def _build(self) -> None:
         self._term_cache: dict[str, tuple[str, ...]] = {}
-        n_docs = len(self.practices)
+        documents = (*self.practices, *self.neighbours)
+        n_docs = len(documents)
         field_counts: list[dict[str, Counter]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
         surface: Counter = Counter()
-        for practice in self.practices:
+        for practice in documents:
             counts: dict[str, Counter] = {}
             for name, text in self._fields_of(practice).items():
                 terms = self._terms_with_pairs(text, surface)
@@ -107,7 +120,6 @@ class PracticeIndex:
         doc_freq: Counter = Counter()
         for counts in field_counts:
             doc_freq.update(set().union(*(c.keys() for c in counts.values())))
-        self.doc_freq = doc_freq
         self.n_docs = n_docs
         self.idf = {t: math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()}
         self.max_idf = math.log(1 + (n_docs + 0.5) / 0.5)

@@ -34,15 +34,18 @@ from .ranker import FOLLOWER_RATIO, PracticeIndex, _rank_kinds
 
 CACHE_ENV = cache.CACHE_ENV
 
-# Fusion weights and decision thresholds; benchmarks/quality.py prints the figures they give.
-TEXT_WEIGHT = 1.0  # practice text relevance (score / ceiling, usually 0 to 0.6)
-FAQ_WEIGHT = 1.0  # best FAQ similarity (0 to 1)
-MIN_SCORE = 0.30  # a fused score below this is no answer
-NEIGHBOUR_MARGIN = 1.0  # the best practice's FAQ evidence must beat the neighbours' times this
+# Fusion weights and decision thresholds, chosen by cross-validation over the FAQ
+# (benchmarks/quality.py prints the figures they give). A document's score is
+#   TEXT_WEIGHT * text relevance + best example similarity + THIRD_WEIGHT * third best.
+TEXT_WEIGHT = 3.0  # text relevance is score / ceiling, usually 0 to 0.6
+THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the subject
+MIN_SCORE = 0.6  # a practice scoring less is no answer
+NEIGHBOUR_MARGIN = 1.4  # the best practice must beat the best neighbouring subject by this factor
+SCORE_SCALE = 4.0  # divides a score into the [0, 1) relevance that answers report
 QUOTE_FAQ = 0.45  # an answer quotes its nearest FAQ entry from this similarity up
 NEIGHBOUR_PREFIX = "~"
-SALIENT_TERMS = 12  # a longer question is answered from its most telling words
-EXAMPLE_ONLY_IDF = 1.5  # the salience of a word that only example questions use  # labels of neighbouring subjects in the example index
+SALIENT_TERMS = 16  # a longer question is answered from its most telling words
+
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,14 @@ class SearchEngine:
 
     def __init__(self, practices, vocabulary: Vocabulary | None = None,
                  neighbours: tuple[Neighbour, ...] | None = None):
-        self.ranker = PracticeIndex(practices, vocabulary)
+        practices = tuple(practices)
+        if neighbours is None:
+            neighbours = _shipped_neighbours([p.id for p in practices])
+        self.ranker = PracticeIndex(practices, vocabulary, neighbours)
         self.practices: tuple[Practice, ...] = self.ranker.practices
         self.vocab = self.ranker.vocab
-        if neighbours is None:
-            neighbours = _shipped_neighbours([p.id for p in self.practices])
-        self.neighbours = {n.id: n for n in neighbours}
         self._doc_of = {p.id: doc for doc, p in enumerate(self.practices)}
+        self._doc_of.update({NEIGHBOUR_PREFIX + n.id: len(self.practices) + i for i, n in enumerate(neighbours)})
         rows: list[tuple[str, dict[str, float]]] = []
         self.example_entries: list[FaqEntry | None] = []  # per example: its FAQ entry (None: a neighbour's)
         self.example_questions: list[str] = []
@@ -146,7 +150,7 @@ class SearchEngine:
             if term in about:
                 salience[term] = weight * (1.0 + about[term])
             else:
-                salience[term] = weight * (0.8 if self.examples.df.get(term, 0) > 1 else 0.5)
+                salience[term] = weight * (0.8 if term in self.examples.shared else 0.5)
         if len(singles) > SALIENT_TERMS:
             keep = sorted(singles, key=lambda t: (-salience[t], t))[:SALIENT_TERMS]
             singles = {t: singles[t] for t in keep}
@@ -154,41 +158,46 @@ class SearchEngine:
         return dataclasses.replace(q, weights={**singles, **pairs})
 
     def ask(self, question: str, limit: int = 5, exclude: frozenset[int] = frozenset()) -> Reply:
-        """The answers to `question`, best first; `exclude` leaves example questions out (for
-        cross-validation: a question must not be its own evidence)."""
+        """The answers to `question`, best first; `exclude` leaves example questions out."""
         q = self.ranker.analyse(question)
         reply_args = dict(question=question, corrections=q.corrections, wants_snippet=q.wants_snippet,
                           unknown_words=q.unknown)
+        q = self._salient(q)
         if not q.weights:
             return Reply(answers=(), **reply_args)
-        q = self._salient(q)
-        ranked, ceiling = self.ranker.score(q)
-        text = {doc: score / ceiling for doc, score in ranked}
-        labels = self.examples.by_label(q.weights, exclude)
-        faq = {self._doc_of[label]: value for label, value in labels.items() if not label.startswith(NEIGHBOUR_PREFIX)}
-        near = [(value[0], label) for label, value in labels.items() if label.startswith(NEIGHBOUR_PREFIX)]
-        best_neighbour = max(near, default=(0.0, ""))
-        fused = {doc: TEXT_WEIGHT * text.get(doc, 0.0) + FAQ_WEIGHT * faq.get(doc, (0.0, -1))[0]
-                 for doc in set(text) | set(faq)}
-        order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-        neighbour = self.neighbours.get(best_neighbour[1][len(NEIGHBOUR_PREFIX):]) if best_neighbour[1] else None
-        if not order:
+        scores, nearest = self._scores(q, exclude)
+        practices = sorted((doc for doc in scores if doc < len(self.practices)), key=lambda d: (-scores[d], d))
+        others = [doc for doc in scores if doc >= len(self.practices)]
+        best_other = max(others, key=lambda d: scores[d], default=None)
+        neighbour = self.ranker.neighbours[best_other - len(self.practices)] if best_other is not None else None
+        if not practices:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
-        top_doc, top = order[0]
-        top_faq = faq.get(top_doc, (0.0, -1))[0]
-        if top < MIN_SCORE or best_neighbour[0] * NEIGHBOUR_MARGIN > max(top_faq, text.get(top_doc, 0.0)):
+        top = scores[practices[0]]
+        if top < MIN_SCORE or best_other is not None and top < NEIGHBOUR_MARGIN * scores[best_other]:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         answers = []
-        for doc, score in order[:limit]:
-            if score < FOLLOWER_RATIO * top:
+        for doc in practices[:limit]:
+            if scores[doc] < FOLLOWER_RATIO * top:
                 break
             practice = self.practices[doc]
-            sim, example = faq.get(doc, (0.0, -1))
+            sim, example = nearest.get(doc, (0.0, -1))
             entry = self.example_entries[example] if example >= 0 and sim >= QUOTE_FAQ else None
             kinds = _rank_kinds(practice.snippets, q.weights) if q.wants_snippet else ()
-            answers.append(Answer(practice, min(score / (TEXT_WEIGHT + FAQ_WEIGHT), 0.9999),
-                                  self.ranker.matched(doc, q), kinds, entry))
+            answers.append(Answer(practice, min(scores[doc] / SCORE_SCALE, 0.9999), self.ranker.matched(doc, q),
+                                  kinds, entry))
         return Reply(answers=tuple(answers), **reply_args)
+
+    def _scores(self, q, exclude: frozenset[int]) -> tuple[dict[int, float], dict[int, tuple[float, int]]]:
+        """Every document's fused score (practices and neighbouring subjects alike), and each
+        document's nearest example question (similarity, example index)."""
+        ranked, ceiling = self.ranker.score(q)
+        scores = {doc: TEXT_WEIGHT * score / ceiling for doc, score in ranked}
+        nearest: dict[int, tuple[float, int]] = {}
+        for label, (sims, example) in self.examples.by_label(q.weights, exclude).items():
+            doc = self._doc_of[label]
+            scores[doc] = scores.get(doc, 0.0) + sims[0] + THIRD_WEIGHT * sims[2]
+            nearest[doc] = (sims[0], example)
+        return scores, nearest
 
 
 def _shipped_neighbours(known: list[str]) -> tuple[Neighbour, ...]:
@@ -200,10 +209,10 @@ def _shipped_neighbours(known: list[str]) -> tuple[Neighbour, ...]:
 
 
 def _cache_inputs() -> list[Path]:
-    from .faq import NEIGHBOURS_FILE
-    from .loader import PRACTICES_DIR
-
+    # the same paths as loader.PRACTICES_DIR and faq.NEIGHBOURS_FILE, without importing those
+    # modules (and PyYAML behind them) in a process that finds the engine cached
     here = Path(__file__).parent
+    PRACTICES_DIR, NEIGHBOURS_FILE = here / "practices", here / "neighbours.yaml"
     code = [here / name for name in ("search.py", "ranker.py", "examples.py", "analysis.py", "loader.py",
                                      "faq.py", "model.py")]
     content = sorted(PRACTICES_DIR.glob("*.md")) + sorted(PRACTICES_DIR.glob("*.faq.yaml"))

@@ -218,6 +218,17 @@ class ProgressStore:
         self._base = progress
         return progress, warning
 
+    def peek(self) -> Progress:
+        """What the file holds now, without warnings, locks or setting anything aside (for a quick
+        look before `load`); a fresh Progress when it cannot be read or understood."""
+        if self.problem:
+            return Progress()
+        try:
+            snapshot = read_snapshot(self.path)
+            return Progress.from_dict(json.loads(snapshot.data.decode("utf-8"))) if snapshot else Progress()
+        except (OSError, UnicodeDecodeError, RecursionError, ValueError):
+            return Progress()
+
     def _read(self, *, strict: bool = False) -> tuple[Progress, str | None]:
         """Read and parse the file (the caller holds the lock); a bad file is set aside. `strict`
         (when saving) re-raises a file that exists but cannot be read, rather than write over it."""

@@ -192,3 +192,22 @@ async def test_answering_a_to_every_shipped_lesson_finishes_fewer_than_all(tmp_p
     status = format_status(progress, app.lessons)  # what `eksguide tour --status` prints
     assert status.startswith(f"Walkthrough: {data['done']}/12 lessons done, {len(wrong)} answered wrongly\n")
     assert all(f"\u2717 {row['number']:>2}. {row['title']}" in status for row in wrong)
+
+
+@app_test
+async def test_an_unknown_users_home_or_a_newer_file_is_a_warning_and_nothing_is_written(tmp_path, monkeypatch):
+    newer = json.dumps({"version": 7, "completed": ["volumes"]}).encode()
+    (tmp_path / "progress.json").write_bytes(newer)
+    for home, fragment in (("~eksguide-no-such-user-x9/state", "EKSGUIDE_HOME"), (str(tmp_path), "newer eksguide")):
+        monkeypatch.setenv("EKSGUIDE_HOME", home)
+        app = demo_app(None, lessons=LESSONS, start="tour")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TourScreen)
+            assert any(fragment in n.message for n in app._notifications if n.severity == "warning")
+            await press_letter(pilot, right_position(screen))
+            assert app.progress.completed == ("volumes",)  # kept for this session
+            assert any(n.title == "Progress not saved" and fragment in n.message for n in app._notifications)
+    assert (tmp_path / "progress.json").read_bytes() == newer
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]

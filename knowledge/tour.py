@@ -13,15 +13,22 @@
         text: One sentence telling the learner what to do.
       check:
         question: Which ...?
-        choices: [right, wrong, wrong]
+        choices:                  # 2 to 5; each text alone, or text plus why it is right or wrong
+          - text: The right one
+          - text: A tempting wrong one
+            why: What is wrong with it, without giving the right answer away.
         answer: 0                 # index into choices
-        explanation: Why the answer is right and why the tempting wrong one is wrong.
+        explanation: Why the answer is right (shown once it is chosen).
+
+The app shows the choices shuffled (`Lesson.choice_order`), differently on every attempt, so the
+right one is not always (a).
 
 Every problem is collected and reported together as `file:line: what is wrong` (a
 `ContentError`), never as a traceback.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 from collections.abc import Iterable
@@ -39,6 +46,7 @@ TRY_KEYS = ("action", "target", "text")
 CHECK_KEYS = ("question", "choices", "answer", "explanation")
 INTRO_WORDS = (60, 150)
 CHOICES = (2, 5)
+CHOICE_KEYS = ("text", "why")
 
 _WORD = re.compile(r"\w")
 
@@ -60,13 +68,32 @@ class TryStep:
 
 @dataclass(frozen=True)
 class Check:
+    """One question: `choices` in file order, `answer` the index of the right one, `explanation` why
+    it is right, and `reasons[i]` why choice i is right or wrong ("" where the file gives none)."""
+
     question: str
     choices: tuple[str, ...]
     answer: int
     explanation: str
+    reasons: tuple[str, ...] = ()
 
     def is_correct(self, choice: int) -> bool:
         return choice == self.answer
+
+    def reason(self, choice: int) -> str:
+        """Why `choice` is right or wrong: its own reason, else the question's explanation."""
+        own = self.reasons[choice] if 0 <= choice < len(self.reasons) else ""
+        return own or self.explanation
+
+
+def shuffled(count: int, seed: str) -> tuple[int, ...]:
+    """0..count-1 in an order that depends only on `seed` (the same on every machine and run)."""
+    order = list(range(count))
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    for position in range(count - 1, 0, -1):  # Fisher-Yates, drawing from the digest
+        other = digest[position] % (position + 1)
+        order[position], order[other] = order[other], order[position]
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,19 @@ class Lesson:
     intro: str
     try_step: TryStep
     check: Check
+
+    def choice_order(self, attempt: int = 0) -> tuple[int, ...]:
+        """The order to show the check's choices in on attempt `attempt` (0, 1, ...): shuffled by the
+        lesson id and the attempt, and never the same order as the attempt before."""
+        count = len(self.check.choices)
+        order = shuffled(count, f"{self.id}:0")
+        for number in range(1, max(0, attempt) + 1):
+            previous, salt = order, 0
+            order = shuffled(count, f"{self.id}:{number}")
+            while order == previous and count > 1:
+                salt += 1
+                order = shuffled(count, f"{self.id}:{number}:{salt}")
+        return order
 
     def to_dict(self) -> dict:
         return {
@@ -90,6 +130,7 @@ class Lesson:
                 "choices": list(self.check.choices),
                 "answer": self.check.answer,
                 "explanation": self.check.explanation,
+                "reasons": list(self.check.reasons),
             },
         }
 
@@ -208,7 +249,7 @@ def _check(item: dict, check: EntryChecker, label: str) -> Check | None:
     question = sub.text("question", where)
     if question and not question.endswith("?"):
         sub.bad(f"{where}: 'question' must end with '?'", "question")
-    choices = sub.text_list("choices", where)
+    choices, reasons = _choices(sub, where)
     low, high = CHOICES
     raw_choices = sub.data.get("choices")
     if isinstance(raw_choices, list) and not low <= len(raw_choices) <= high:
@@ -222,4 +263,31 @@ def _check(item: dict, check: EntryChecker, label: str) -> Check | None:
     explanation = sub.text("explanation", where)
     if len(sub.problems) > before or not (question and choices and explanation and "answer" in sub.data):
         return None
-    return Check(question, choices, answer, explanation)
+    return Check(question, choices, answer, explanation, reasons)
+
+
+def _choices(sub: EntryChecker, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The choices' texts and reasons; each choice is text, or a mapping with 'text' and 'why'."""
+    raw = sub.data.get("choices")
+    if not isinstance(raw, list):
+        return sub.text_list("choices", where), ()  # reports the missing or wrong value
+    texts: list[str] = []
+    reasons: list[str] = []
+    for index, item in enumerate(raw):
+        label = f"{where} choice {index + 1}"
+        if isinstance(item, dict):
+            choice = EntryChecker(sub.filename, sub.located, (*sub.base, "choices", index), item, sub.problems)
+            choice.keys(("text",), ("why",), label)
+            text = choice.text("text", label)
+            why = choice.text("why", label) if "why" in item else ""
+        elif isinstance(item, str) and item.strip():
+            text, why = item.strip(), ""
+        else:
+            sub.bad(f"{label} must be text, or a mapping with 'text' and 'why'", "choices", index)
+            continue
+        if text in texts:
+            sub.bad(f"{where}: 'choices' lists {text!r} twice", "choices", index)
+        elif text:
+            texts.append(text)
+            reasons.append(why)
+    return tuple(texts), tuple(reasons)

@@ -91,7 +91,7 @@ def test_walkthrough_answered(snap_compare, tmp_path):
     async def tour(pilot):
         await pilot.press("f5")
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("a")  # wrong: the choices are shuffled, and (a) is the wrong one here
         await settle(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=tour)

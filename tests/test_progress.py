@@ -181,12 +181,16 @@ def test_save_writes_through_a_temp_file_in_the_same_directory(tmp_path, monkeyp
     (b"{not json", "not valid JSON"),
     (b"\xff\xfe\x00garbage", "not valid JSON"),
     (b"[1, 2, 3]", "not a JSON object"),
-    (json.dumps({"version": 99, "completed": []}).encode(), "format version 99"),
+    (json.dumps({"version": True, "completed": []}).encode(), "format version True"),
+    (json.dumps({"version": 1.0, "completed": []}).encode(), "format version 1.0"),
+    (json.dumps({"version": "1", "completed": []}).encode(), "format version '1'"),
+    (json.dumps({"version": 0, "completed": []}).encode(), "format version 0"),
     (json.dumps({"completed": ["a"]}).encode(), "format version None"),
     (json.dumps({"version": 1, "completed": "why-encrypt"}).encode(), "'completed'"),
     (json.dumps({"version": 1, "answers": {"a": "zero"}}).encode(), "'answers'"),
     (json.dumps({"version": 1, "answers": {"a": True}}).encode(), "'answers'"),
     (json.dumps({"version": 1, "current": 7}).encode(), "'current'"),
+    (json.dumps({"version": 1, "misses": {"a": -1}}).encode(), "'misses'"),
     (b"", "not valid JSON"),
 ])
 def test_corrupt_or_wrong_version_file_is_set_aside_with_a_warning(tmp_path, content, reason):
@@ -220,7 +224,7 @@ def test_unreadable_path_gives_a_warning_not_an_exception(tmp_path):
     store = ProgressStore(tmp_path)
     store.path.mkdir()  # a directory where the file should be
     progress, warning = store.load()
-    assert progress == Progress() and warning and "could not read" in warning
+    assert progress == Progress() and warning and "it is a directory" in warning
 
 
 def test_unknown_lesson_ids_are_kept_but_ignored_by_summaries(tmp_path):
@@ -254,32 +258,37 @@ def test_next_lesson_prefers_current_then_first_not_done():
 
 
 def test_status_dict_reports_answers_and_correctness():
+    # ebs-volumes' right answer is 1: completed with 0 (as an older eksguide recorded it) is wrong.
     progress = Progress(completed=("why-encrypt", "ebs-volumes"), answers={"why-encrypt": 0, "ebs-volumes": 0},
-                        updated="2026-01-02T03:04:05Z")
+                        misses={"ebs-volumes": 2}, updated="2026-01-02T03:04:05Z")
     data = status_dict(progress, LESSONS)
     assert data == {
-        "done": 2, "total": 3, "next": "kms-keys", "updated": "2026-01-02T03:04:05Z",
+        "done": 1, "wrong": 1, "total": 3, "next": "ebs-volumes", "updated": "2026-01-02T03:04:05Z",
         "lessons": [
-            {"number": 1, "id": "why-encrypt", "title": "Why encrypt", "done": True, "answer": 0, "correct": True},
-            {"number": 2, "id": "ebs-volumes", "title": "EBS volumes", "done": True, "answer": 0, "correct": False},
-            {"number": 3, "id": "kms-keys", "title": "KMS keys", "done": False, "answer": None, "correct": None},
+            {"number": 1, "id": "why-encrypt", "title": "Why encrypt", "state": "done", "done": True, "answer": 0,
+             "correct": True, "misses": 0},
+            {"number": 2, "id": "ebs-volumes", "title": "EBS volumes", "state": "wrong", "done": False,
+             "answer": 0, "correct": False, "misses": 2},
+            {"number": 3, "id": "kms-keys", "title": "KMS keys", "state": "new", "done": False, "answer": None,
+             "correct": None, "misses": 0},
         ],
     }
     json.dumps(data)  # plain data, printable as JSON
 
 
 def test_format_status_text():
-    progress = Progress(completed=("why-encrypt", "ebs-volumes"), answers={"ebs-volumes": 0})
+    progress = Progress(completed=("why-encrypt",), answers={"why-encrypt": 0, "ebs-volumes": 0},
+                        misses={"ebs-volumes": 1}, current="kms-keys")
     text = format_status(progress, LESSONS)
     assert text.splitlines() == [
-        "Walkthrough: 2/3 lessons done",
+        "Walkthrough: 1/3 lessons done, 1 answered wrongly",
         "  \u2713 1. Why encrypt (why-encrypt)",
-        "  \u2713 2. EBS volumes (ebs-volumes)  (check answered wrongly; worth a second look)",
+        "  \u2717 2. EBS volumes (ebs-volumes)  (answered wrongly; try it again)",
         "  \u00b7 3. KMS keys (kms-keys)",
         "Next: 3. KMS keys (kms-keys); run `eksguide tour` to continue.",
     ]
     ascii_text = format_status(progress, LESSONS, ascii_only=True)
-    assert "[x] 1." in ascii_text and "[ ] 3." in ascii_text
+    assert "[x] 1." in ascii_text and "[!] 2." in ascii_text and "[ ] 3." in ascii_text
     assert ascii_text.isascii()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.problems import ContentError
-from knowledge.tour import TOUR_PATH, Check, Lesson, TryStep, load_tour, word_count
+from knowledge.tour import TOUR_PATH, Check, Lesson, TryStep, load_tour, shuffled, word_count
 
 PRACTICES_DIR = Path(__file__).parent.parent / "knowledge" / "practices"
 
@@ -118,6 +118,46 @@ def test_shipped_checks_have_the_current_facts_as_answers(shipped):
     assert "AWS owned key" in right("kms-keys")
 
 
+def test_shipped_wrong_choices_say_why_without_giving_the_answer_away(shipped):
+    for lesson in shipped:
+        check = lesson.check
+        right = check.choices[check.answer].lower()
+        for number, choice in enumerate(check.choices):
+            if number == check.answer:
+                continue
+            reason = check.reasons[number]
+            assert len(reason.split()) >= 12, f"{lesson.id}: say why {choice!r} is wrong"
+            assert right not in reason.lower(), f"{lesson.id}: the reason for {choice!r} quotes the right choice"
+
+
+def test_shipped_audit_check_counts_every_read_verb(shipped):
+    check = next(lesson.check for lesson in shipped if lesson.id == "audit-secret-reads")
+    assert all(verb in check.question for verb in ("get", "list", "watch"))
+    right = check.choices[check.answer]
+    assert 'verb in ["get", "list", "watch"]' in right and right.index("filter") < right.index("stats")
+    for number, choice in enumerate(check.choices):
+        if number != check.answer:  # each wrong query is wrong for one reason: order, or the verbs
+            wrong_order = choice.index("stats") < choice.index("filter")
+            only_get = 'verb = "get"' in choice
+            assert wrong_order != only_get, choice
+
+
+def test_shipped_right_answers_are_spread_over_the_letters(shipped):
+    positions = [lesson.choice_order(0).index(lesson.check.answer) for lesson in shipped]
+    assert 0 < positions.count(0) < len(shipped) // 2  # answering "a" everywhere fails most lessons
+    assert len(set(positions)) >= 3
+
+
+def test_shuffle_is_deterministic_and_changes_with_each_attempt(shipped):
+    assert shuffled(5, "seed") == shuffled(5, "seed") and sorted(shuffled(5, "seed")) == [0, 1, 2, 3, 4]
+    assert len({shuffled(4, f"seed:{n}") for n in range(40)}) > 10
+    for lesson in shipped:
+        orders = [lesson.choice_order(attempt) for attempt in range(6)]
+        assert all(sorted(order) == list(range(len(lesson.check.choices))) for order in orders)
+        assert all(a != b for a, b in zip(orders, orders[1:])), lesson.id
+        assert orders == [lesson.choice_order(attempt) for attempt in range(6)]
+
+
 def test_shipped_intros_avoid_the_stale_claims(shipped):
     for lesson in shipped:
         intro = " ".join(lesson.intro.lower().split())
@@ -138,9 +178,30 @@ def test_try_step_command():
     assert TryStep("ask", "Is EFS encrypted?", "x.").command == "eksguide ask 'Is EFS encrypted?'"
 
 
-def test_check_is_correct():
-    check = Check("Q?", ("a", "b"), 1, "Because.")
+def test_check_is_correct_and_reasons():
+    check = Check("Q?", ("a", "b", "c"), 1, "Because.", ("", "", "C is wrong."))
     assert check.is_correct(1) and not check.is_correct(0)
+    assert check.reason(2) == "C is wrong." and check.reason(0) == "Because."  # no reason of its own
+    assert Check("Q?", ("a", "b"), 0, "Because.").reason(1) == "Because."
+
+
+def test_choices_with_reasons(tmp_path):
+    choices = "[{text: right}, {text: wrong, why: Because it is wrong.}, plain]"
+    (lesson,) = load_tour(write(tmp_path, lesson_yaml(choices=choices)))
+    assert lesson.check.choices == ("right", "wrong", "plain")
+    assert lesson.check.reasons == ("", "Because it is wrong.", "")
+    assert lesson.to_dict()["check"]["reasons"] == ["", "Because it is wrong.", ""]
+
+
+def test_bad_choice_mappings(tmp_path):
+    path = write(tmp_path, lesson_yaml("one", choices="[{text: a}, {why: no text}]")
+                 + lesson_yaml("two", choices="[{text: a, hint: x}, {text: b, why: ''}]")
+                 + lesson_yaml("three", choices="[a, 7]"))
+    found = problems_of(path)
+    assert_problem(found, 11, "choice 2 is missing the required key 'text'")
+    assert_problem(found, 24, "choice 1 has an unknown key 'hint'")
+    assert_problem(found, 24, "choice 2: 'why' must be non-empty text")
+    assert_problem(found, 37, "choice 2 must be text, or a mapping with 'text' and 'why'")
 
 
 # --------------------------------------------------------------------------- broken files

@@ -19,6 +19,7 @@ from snippets import Spec
 from textual.app import App
 from textual.binding import Binding
 
+from .config import restore_theme
 from .palette import GuideCommands
 from .progress import Progress, ProgressStore
 from .screens.ask import AskScreen
@@ -132,8 +133,9 @@ class EksGuideApp(App[None]):
     def on_mount(self) -> None:
         self.progress, self.progress_warning = self.progress_store.load()
         if self.progress_warning:
-            self.notify(self.progress_warning, title="Walkthrough progress reset", severity="warning",
+            self.notify(self.progress_warning, title="Walkthrough progress", severity="warning",
                         timeout=12, markup=False)
+        restore_theme(self)  # the theme saved last time, and save each change (tui/config.py)
         for problem in self.content_problems:
             self.notify(problem, title="Content problem", severity="error", timeout=12, markup=False)
         # Build the search index off the UI thread, so the first question answers at once.

@@ -483,7 +483,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
     from knowledge import ContentError
     from knowledge.tour import load_tour
 
-    from .progress import ProgressStore, format_status, status_dict
+    from .progress import ProgressStore, done_count, format_status, status_dict
 
     if not (args.status or args.reset):
         return _open_app("tour")
@@ -492,6 +492,8 @@ def cmd_tour(args: argparse.Namespace) -> int:
     except ContentError as exc:
         raise ContentProblem(exc) from None
     store = ProgressStore()
+    if store.problem:
+        raise UsageError(f"tour: {store.problem}")
     progress, warning = store.load()
     if warning:
         sys.stderr.write(f"warning: {warning}\n")
@@ -500,7 +502,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 raise UsageError("tour --reset: add --yes to confirm when not at a terminal")
             try:
-                answer = input(f"Forget walkthrough progress ({len(progress.completed)} lesson(s) done)? [y/N] ")
+                answer = input(f"Forget walkthrough progress ({done_count(progress, lessons)} lesson(s) done)? [y/N] ")
             except EOFError:  # Ctrl+D: the same as no
                 answer = ""
                 sys.stderr.write("\n")

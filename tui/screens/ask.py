@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..progress import Progress, done_count
 from ..widgets.guide_markdown import GuideMarkdown
 from ..widgets.history_input import HistoryInput
 from ..widgets.text import PRACTICE_SCHEME, linked_practice_ids, md_escape, practice_markdown
@@ -146,7 +147,10 @@ class AskScreen(SectionScreen):
     def _welcome(self) -> Exchange:
         kb = self.guide.kb
         lessons = self.guide.lessons
-        done = sum(1 for lesson in lessons if self.guide.progress.is_done(lesson.id))
+        progress = self.guide.progress
+        if progress == Progress():  # when this screen first mounts, the app has not read the file yet
+            progress = self.guide.progress_store.peek()
+        done = done_count(progress, lessons)
         lines = [
             f"**Welcome to eksguide.** Ask about **data encryption and secrets management on Amazon EKS** in your own words. "
             f"Answers come from a knowledge base of {len(kb)} practices, each with its primary sources.",

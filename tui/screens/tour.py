@@ -1,6 +1,8 @@
-"""Walkthrough: the onboarding course. Lessons on the left (ticked when done), the lesson on the
-right: an introduction, one thing to try in eksguide, and a check question. Progress is saved
-after every answer and resumed on the next start."""
+"""Walkthrough: the onboarding course. Lessons on the left (done, answered wrongly, or not tried
+yet), the lesson on the right: an introduction, one thing to try in eksguide, and a check
+question whose choices are shuffled on every attempt. A lesson is done only when its check is
+answered right; a wrong answer says why that choice is wrong and offers another try. Progress is
+saved after every answer and resumed on the next start."""
 from __future__ import annotations
 
 from textual import on
@@ -12,13 +14,15 @@ from textual.widget import Widget
 from textual.widgets import Button, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..progress import Progress, next_lesson
+from ..progress import DONE, WRONG, Progress, done_count, lesson_state, next_lesson
 from ..widgets.guide_markdown import GuideMarkdown
 from ..widgets.text import PRACTICE_SCHEME, md_escape
 from .base import SectionScreen
 from .dialogs import ConfirmScreen
 
 TRY_VERBS = {"ask": "Ask it", "show": "Read it", "wizard": "Open the wizard"}
+LETTERS = "abcde"
+MARKS = {DONE: "[$text-success]✓[/]", WRONG: "[$text-error]✗[/]"}
 
 
 class TourScreen(SectionScreen):
@@ -28,6 +32,7 @@ class TourScreen(SectionScreen):
         Binding("t", "try_it", "Try it", tooltip="Do the lesson's 'try it' step (ask, read or open a wizard)"),
         Binding("n", "step(1)", "Next lesson"),
         Binding("p", "step(-1)", "Previous", show=False, tooltip="Previous lesson"),
+        Binding("r", "retry", "Try again", tooltip="Answer the check again, its choices shuffled anew"),
         Binding("ctrl+r", "reset", "Reset progress", tooltip="Forget all walkthrough progress (asks first)"),
         Binding("a", "answer(0)", "Answer a", show=False, tooltip="Answer the check with choice a"),
         Binding("b", "answer(1)", "Answer b", show=False, tooltip="Answer the check with choice b"),
@@ -39,6 +44,8 @@ class TourScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.lesson_id: str | None = None
+        self.retrying = False  # a new attempt at a lesson answered wrongly
+        self.order: tuple[int, ...] = ()  # the open check's choices (indexes in the file) as shown
 
     @property
     def lessons(self) -> tuple:
@@ -75,15 +82,17 @@ class TourScreen(SectionScreen):
         return None
 
     def _fill_list(self) -> None:
-        done = sum(1 for lesson in self.lessons if self.progress.is_done(lesson.id))
-        status = self.query_one("#tour-status", Static)
-        status.update(Content.from_markup("[b]Walkthrough[/b] · $done of $total done", done=str(done),
-                                          total=str(len(self.lessons))))
+        states = [lesson_state(self.progress, lesson) for lesson in self.lessons]
+        status = Content.from_markup("[b]Walkthrough[/b] · $done of $total done", done=str(states.count(DONE)),
+                                     total=str(len(self.lessons)))
+        if WRONG in states:
+            status += Content.from_markup(" · [$text-error]$wrong wrong[/]", wrong=str(states.count(WRONG)))
+        self.query_one("#tour-status", Static).update(status)
         options = self.query_one("#lesson-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        for number, lesson in enumerate(self.lessons, start=1):
-            mark = "[$text-success]✓[/]" if self.progress.is_done(lesson.id) else "[dim]·[/]"
+        for number, (lesson, state) in enumerate(zip(self.lessons, states), start=1):
+            mark = MARKS.get(state, "[dim]·[/]")
             options.add_option(Option(Content.from_markup(f"{mark} $number. $title", number=str(number),
                                                           title=lesson.title), id=lesson.id))
         current = self._index(self.lesson_id)
@@ -109,15 +118,15 @@ class TourScreen(SectionScreen):
         if index is None:
             return
         lesson = self.lessons[index]
+        if lesson.id != self.lesson_id:
+            self.retrying = False
         self.lesson_id = lesson.id
         if save and self.progress.current != lesson.id:
             self.guide.save_progress(self.progress.with_current(lesson.id))
         pane = self.query_one("#lesson", VerticalScroll)
         await pane.remove_children()
         await pane.mount_all(self._lesson_widgets(index, lesson))
-        answered = self.progress.answers.get(lesson.id)
-        if answered is not None and 0 <= answered < len(lesson.check.choices):
-            self._show_result(lesson, answered)
+        self._show_check(lesson)
         pane.scroll_home(animate=False)
         self._fill_list()
         self.refresh_bindings()
@@ -142,13 +151,14 @@ class TourScreen(SectionScreen):
         widgets.append(Button(Content(f"{TRY_VERBS.get(step.action, 'Try')} (t)"), id="try-button",
                               disabled=not available, compact=True))
         check = lesson.check
-        letters = "abcde"[: len(check.choices)]
+        letters = LETTERS[: len(check.choices)]
         letters = f"{', '.join(letters[:-1])} or {letters[-1]}"
         widgets.append(Static(Content.from_markup("Check [dim](press $letters to answer)[/]", letters=letters),
                               classes="lesson-heading"))
         widgets.append(Static(Content(check.question), classes="lesson-text", id="check-question"))
-        widgets.append(OptionList(*self._choice_options(lesson, None), id="check-choices"))
+        widgets.append(OptionList(id="check-choices"))
         widgets.append(Static("", id="check-result"))
+        widgets.append(Button("Try again (r)", id="retry-button", compact=True))
         last = index == len(self.lessons) - 1
         widgets.append(Button("Finish" if last else "Next lesson (n)", id="next-button", compact=True,
                               variant="primary"))
@@ -165,59 +175,111 @@ class TourScreen(SectionScreen):
             return Content.from_markup("[dim]Wizard:[/] $title", title=spec.title)
         return Content.from_markup("[dim]Question:[/] $question", question=step.target)
 
-    def _choice_options(self, lesson, chosen: int | None) -> list[Option]:
-        """The check's choices; once answered, the choice made and the right one are marked."""
-        options = []
-        for number, choice in enumerate(lesson.check.choices):
-            letter = "abcde"[number]
-            if chosen is None:
-                mark = "[dim]○[/]"
-            elif number == lesson.check.answer:
-                mark = "[$text-success]✓[/]"
-            elif number == chosen:
-                mark = "[$text-error]✗[/]"
-            else:
-                mark = "[dim]○[/]"
-            options.append(Option(Content.from_markup(f"{mark} $letter) $choice", letter=letter, choice=choice),
-                                  id=str(number)))
-        return options
+    # ---------------------------------------------------------------- the check
 
-    def _show_result(self, lesson, choice: int) -> None:
-        check = lesson.check
+    def _answered_choice(self, lesson) -> int | None:
+        """The stored answer to show as the result, or None while the check waits for an answer."""
+        chosen = self.progress.answers.get(lesson.id)
+        state = lesson_state(self.progress, lesson)
+        if chosen is None or not 0 <= chosen < len(lesson.check.choices):
+            return None
+        if state == DONE or (state == WRONG and not self.retrying):
+            return chosen
+        return None
+
+    def _attempt(self, lesson, chosen: int | None) -> int:
+        """Which attempt's order to show: the one answered (a wrong answer counted a miss), or the next."""
+        misses = self.progress.misses.get(lesson.id, 0)
+        if chosen is not None and not lesson.check.is_correct(chosen):
+            return max(misses - 1, 0)
+        return misses
+
+    def _show_check(self, lesson) -> None:
+        """The choices in this attempt's shuffled order, and the result once answered."""
+        chosen = self._answered_choice(lesson)
+        self.order = lesson.choice_order(self._attempt(lesson, chosen))
         choices = self.query_one("#check-choices", OptionList)
         choices.clear_options()
-        choices.add_options(self._choice_options(lesson, choice))
-        choices.highlighted = choice
+        for position, number in enumerate(self.order):
+            mark = "[dim]○[/]"
+            if number == chosen:
+                mark = "[$text-success]✓[/]" if lesson.check.is_correct(number) else "[$text-error]✗[/]"
+            choices.add_option(Option(Content.from_markup(f"{mark} $letter) $choice", letter=LETTERS[position],
+                                                          choice=lesson.check.choices[number]), id=str(number)))
         result = self.query_one("#check-result", Static)
-        if check.is_correct(choice):
-            head = Content.from_markup("[b $text-success]✓ Right.[/] ")
-        else:
-            head = Content.from_markup("[b $text-error]✗ Not quite.[/] The answer is: $right. ",
-                                       right=check.choices[check.answer])
-        result.update(head + Content(check.explanation))
-        result.set_class(check.is_correct(choice), "-right")
-        result.set_class(not check.is_correct(choice), "-wrong")
-        result.display = True
-
-    def answer(self, choice: int) -> None:
-        """Answer the open lesson's check with choice number `choice` (0-based)."""
-        lesson = self.lesson()
-        if lesson is None or not 0 <= choice < len(lesson.check.choices):
+        retry = self.query_one("#retry-button", Button)
+        result.display = chosen is not None
+        retry.display = chosen is not None and not lesson.check.is_correct(chosen)
+        if chosen is None:
             return
-        already = self.progress.is_done(lesson.id) and self.progress.answers.get(lesson.id) == choice
-        if not already:
-            index = self._index(lesson.id) or 0
+        choices.highlighted = self.order.index(chosen)
+        right = lesson.check.is_correct(chosen)
+        if right:
+            text = Content.from_markup("[b $text-success]✓ Right.[/] ") + Content(lesson.check.explanation)
+        else:
+            text = (Content.from_markup("[b $text-error]✗ Not quite.[/] ") + Content(lesson.check.reason(chosen))
+                    + Content.from_markup(" [dim]Press r to try again; the choices are shuffled.[/]"))
+        result.update(text)
+        result.set_class(right, "-right")
+        result.set_class(not right, "-wrong")
+
+    def waiting_for_answer(self) -> bool:
+        lesson = self.lesson()
+        return lesson is not None and self._answered_choice(lesson) is None
+
+    def answer(self, position: int) -> None:
+        """Answer the open lesson's check with the choice shown at `position` (0 is a)."""
+        lesson = self.lesson()
+        if lesson is None or not self.waiting_for_answer() or not 0 <= position < len(self.order):
+            return
+        choice = self.order[position]
+        index = self._index(lesson.id) or 0
+        if lesson.check.is_correct(choice):
             following = self.lessons[index + 1].id if index + 1 < len(self.lessons) else lesson.id
             self.guide.save_progress(self.progress.with_completed(lesson.id, choice, current=following))
-            self._fill_list()
-            self.refresh_bindings()
-        self._show_result(lesson, choice)
+        else:
+            self.guide.save_progress(self.progress.with_miss(lesson.id, choice).with_current(lesson.id))
+        self.retrying = False
+        self._show_check(lesson)
+        self._fill_list()
+        self.refresh_bindings()
         self.call_after_refresh(self.query_one("#check-result").scroll_visible)
+
+    def action_retry(self) -> None:
+        lesson = self.lesson()
+        if lesson is None or lesson_state(self.progress, lesson) != WRONG or self.waiting_for_answer():
+            return
+        self.retrying = True
+        self._show_check(lesson)
+        self.refresh_bindings()
+        choices = self.query_one("#check-choices", OptionList)
+        choices.highlighted = 0
+        choices.focus()
+
+    def finish_summary(self) -> str:
+        """What the walkthrough's end says: how many are done, and which were wrong or not tried."""
+        done = done_count(self.progress, self.lessons)
+        lines = [f"You have finished {done} of {len(self.lessons)} lessons."]
+        for state, label in ((WRONG, "Answered wrongly"), ("new", "Not tried yet")):
+            numbered = [f"{n}. {lesson.title}" for n, lesson in enumerate(self.lessons, start=1)
+                        if lesson_state(self.progress, lesson) == state]
+            if numbered:
+                lines.append(f"{label}: {'; '.join(numbered)}.")
+        if done < len(self.lessons):
+            lines.append("Pick a lesson from the list to try it again.")
+        else:
+            lines.append("Ask anything with F2.")
+        return "\n".join(lines)
 
     @on(OptionList.OptionSelected, "#check-choices")
     def _answered(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.answer(int(event.option.id or 0))
+        self.answer(event.option_index)
+
+    @on(Button.Pressed, "#retry-button")
+    def _retry_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_retry()
 
     @on(OptionList.OptionSelected, "#lesson-reading")
     async def _read(self, event: OptionList.OptionSelected) -> None:
@@ -240,11 +302,6 @@ class TourScreen(SectionScreen):
     @on(Button.Pressed, "#next-button")
     async def _next_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if self._index(self.lesson_id) == len(self.lessons) - 1:
-            done = sum(1 for lesson in self.lessons if self.progress.is_done(lesson.id))
-            self.notify(f"You have finished {done} of {len(self.lessons)} lessons. Ask anything with F2.",
-                        title="Walkthrough", markup=False)
-            return
         await self.action_step(1)
 
     # ---------------------------------------------------------------- keys
@@ -255,10 +312,15 @@ class TourScreen(SectionScreen):
             if index is None:
                 return None
             target = index + int(parameters[0]) if parameters else index
-            return True if 0 <= target < len(self.lessons) else None
+            return True if 0 <= target <= len(self.lessons) else None  # past the last one: finish
         if action == "answer":
             lesson = self.lesson()
-            return bool(lesson is not None and parameters and int(parameters[0]) < len(lesson.check.choices))
+            return bool(lesson is not None and parameters and int(parameters[0]) < len(lesson.check.choices)
+                        and self.waiting_for_answer())
+        if action == "retry":
+            lesson = self.lesson()
+            return bool(lesson is not None and lesson_state(self.progress, lesson) == WRONG
+                        and not self.waiting_for_answer()) or None
         if action == "try_it":
             return True if index is not None else None
         if action == "reset":
@@ -275,6 +337,8 @@ class TourScreen(SectionScreen):
         target = index + step
         if 0 <= target < len(self.lessons):
             await self.open_lesson(self.lessons[target].id)
+        elif target == len(self.lessons):
+            self.notify(self.finish_summary(), title="Walkthrough", timeout=15, markup=False)
 
     async def action_try_it(self) -> None:
         lesson = self.lesson()
@@ -289,7 +353,7 @@ class TourScreen(SectionScreen):
             await self.guide.open_wizard(step.target)
 
     def action_reset(self) -> None:
-        done = sum(1 for lesson in self.lessons if self.progress.is_done(lesson.id))
+        done = done_count(self.progress, self.lessons)
 
         async def confirmed(yes: bool | None) -> None:
             if not yes:
@@ -301,6 +365,7 @@ class TourScreen(SectionScreen):
                             markup=False)
                 return
             self.guide.progress = Progress()
+            self.retrying = False
             self.notify("Walkthrough progress cleared.", title="Reset", markup=False)
             if self.lessons:
                 await self.open_lesson(self.lessons[0].id, save=False)

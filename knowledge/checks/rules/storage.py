@@ -63,7 +63,7 @@ def not_string(obj: Obj, ctx: Context) -> Iterator[Hit]:
             shown = text(value) if value is not None else "null"
             yield Hit(f"parameters.{key} is written as {shown} without quotes, but StorageClass parameters are "
                       f"strings: kubectl apply refuses the class. Quote it: {key}: \"{shown}\".",
-                      ("parameters", key))
+                      ("parameters", key), _ebs_fix(obj) if _provisioner(obj) == EBS else None)
 
 
 def _ebs_fix(obj: Obj, **changes: Any):

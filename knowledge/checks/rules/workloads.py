@@ -153,9 +153,10 @@ def token_automount(obj: Obj, ctx: Context) -> Iterator[Hit]:
     account = text(spec.get("serviceAccountName") or spec.get("serviceAccount"))
     if spec.get("automountServiceAccountToken") is False or account not in ("", "default"):
         return  # a named service account is asked for on purpose; the token may be what it is for
+    secrets = [text(source.get("secretName")) for kind, source in _secret_volumes(spec).values() if kind == "secret"]
     yield Hit("The pod runs as the default service account and does not set automountServiceAccountToken: false, so "
               "an API token is mounted that nothing asked for. Set it to false unless the pod calls the API.",
-              path, _volume_fix(obj, ""))
+              path, _volume_fix(obj, next((s for s in secrets if s), "")))
 
 
 RULES = (

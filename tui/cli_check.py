@@ -186,8 +186,11 @@ def run(argv: Sequence[str]) -> int:
                          "eksguide check manifests/ (or: helm template ... | eksguide check -)")
     if args.paths.count("-") > 1:
         raise CheckUsage("- (standard input) can be given only once")
-    loaded = [_read(name, path) for name, path in _inputs(args.paths)]
-    report = check(loaded, args.ignore)
+    from knowledge.checks.loader import paused_gc
+
+    with paused_gc():
+        loaded = [_read(name, path) for name, path in _inputs(args.paths)]
+        report = check(loaded, args.ignore)
     for note in report.notes:
         sys.stderr.write(f"note: {note}\n")
     for problem in report.problems:

@@ -8,7 +8,7 @@ and SARIF. A fix names a snippet kind and its flags by string; the front ends jo
 from __future__ import annotations
 
 from .engine import Report, check
-from .loader import Loaded, Problem, load_bytes, load_text
+from .loader import Loaded, Problem, load_bytes, load_text, paused_gc
 from .model import IGNORE_PREFIX, LEVELS, Finding, Fix, Obj, Rule
 from .rules import BY_ID, RULES
 
@@ -19,5 +19,6 @@ __all__ = [
 
 
 def check_text(text: str, file: str = "-", ignore=()) -> Report:
-    """Check one YAML/JSON text (the app's pasted YAML, tests)."""
-    return check([load_text(text, file)], ignore)
+    """Check one YAML/JSON text (standard input, the app's pasted YAML)."""
+    with paused_gc():
+        return check([load_text(text, file)], ignore)

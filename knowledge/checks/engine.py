@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .loader import Loaded, Problem
+from .loader import Loaded, Problem, paused_gc
 from .model import IGNORE_PREFIX, LEVEL_RANK, Context, Finding, Obj
 from .rules import BY_ID, BY_KIND
 
@@ -57,6 +57,11 @@ def _ignores(obj: Obj, report: Report) -> dict[str, str]:
 
 def check(loaded: Sequence[Loaded], ignore: Iterable[str] = ()) -> Report:
     """Check the objects of every loaded file; rules in `ignore` are not run."""
+    with paused_gc():
+        return _check(loaded, ignore)
+
+
+def _check(loaded: Sequence[Loaded], ignore: Iterable[str]) -> Report:
     report = Report(files=len(loaded))
     for item in loaded:
         report.objects.extend(item.objects)

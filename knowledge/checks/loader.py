@@ -1,8 +1,9 @@
 """Reading manifests: YAML (or JSON) streams into Kubernetes objects that remember their lines.
 
 PyYAML's composer (libyaml's, where PyYAML was built with it) gives every node its mark; a
-small constructor turns nodes into plain dicts and lists, each remembering its node, so a
-finding can name the line of the very field it is about. The constructor is stricter than
+small constructor turns nodes into plain dicts and lists, each keeping the lines of its keys
+or items in a compact array (not the nodes: they are freed document by document, as in
+PyYAML's own loading), so a finding can name the line of the very field it is about. The constructor is stricter than
 PyYAML's on what a manifest must not hold, and every problem is a `Problem` (`file:line:
 what`), never a traceback or a hang:
 
@@ -17,7 +18,9 @@ note; `kind: List` documents give their items.
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,13 +50,15 @@ _scalars = SafeConstructor()  # for the rarer scalar forms (0x1f, 1_000, 1:30, .
 
 
 class Map(dict):
-    """A dict that remembers the YAML node it came from (for line numbers)."""
+    """A dict that remembers its lines: lines[0] its own (1-based), then one per key, in order."""
 
-    __slots__ = ("node",)
+    __slots__ = ("lines",)
 
 
 class Seq(list):
-    __slots__ = ("node",)
+    """A list that remembers its lines: lines[0] its own, then one per item."""
+
+    __slots__ = ("lines",)
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ class _Builder:
             value = self._mapping(node, depth)
         elif isinstance(node, SequenceNode):
             value = Seq(self.build(child, depth + 1) for child in node.value)
-            value.node = node
+            value.lines = array("I", [node.start_mark.line + 1] + [c.start_mark.line + 1 for c in node.value])
         else:  # pragma: no cover - the composer makes only these three
             raise _Bad(node.start_mark.line + 1, "an unknown kind of YAML node")
         if memo is not None:
@@ -121,7 +126,7 @@ class _Builder:
 
     def _mapping(self, node, depth: int) -> Map:
         out = Map()
-        out.node = node
+        lines = [node.start_mark.line + 1]
         merged: list[Any] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -137,6 +142,7 @@ class _Builder:
             if duplicate:
                 raise _Bad(key_node.start_mark.line + 1, f"duplicate key {key!r} (kubectl rejects it; keep one)")
             out[key] = self.build(value_node, depth + 1)
+            lines.append(key_node.start_mark.line + 1)
         for value_node in merged:  # '<<: *defaults': explicit keys win
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
@@ -144,7 +150,10 @@ class _Builder:
                 if not isinstance(built, Mapping):
                     raise _Bad(value_node.start_mark.line + 1, "'<<' must merge a mapping or a list of mappings")
                 for key, value in built.items():
-                    out.setdefault(key, value)
+                    if key not in out:
+                        out[key] = value
+                        lines.append(value_node.start_mark.line + 1)
+        out.lines = array("I", lines)
         return out
 
 
@@ -171,14 +180,10 @@ def line_of(body: Any, path: tuple[Any, ...], default: int) -> int:
     line = default
     data = body
     for step in path:
-        node = getattr(data, "node", None)
-        if isinstance(data, Map) and node is not None:
-            for key_node, _value in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.value == str(step):
-                    line = key_node.start_mark.line + 1
-                    break
-        elif isinstance(data, Seq) and node is not None and isinstance(step, int) and 0 <= step < len(node.value):
-            line = node.value[step].start_mark.line + 1
+        if isinstance(data, Map) and step in data:
+            line = data.lines[1 + list(data).index(step)]
+        elif isinstance(data, Seq) and isinstance(step, int) and 0 <= step < len(data):
+            line = data.lines[1 + step]
         try:
             data = data[step]
         except (KeyError, IndexError, TypeError):
@@ -186,14 +191,9 @@ def line_of(body: Any, path: tuple[Any, ...], default: int) -> int:
     return line
 
 
-def value_node(data: Any, key: str):
-    """The YAML node of data[key], or None (for the style of a string: '|', '>', quotes)."""
-    node = getattr(data, "node", None)
-    if isinstance(data, Map) and node is not None:
-        for key_node, value in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return value
-    return None
+def start_line(value: Any, default: int = 1) -> int:
+    lines = getattr(value, "lines", None)
+    return lines[0] if lines else default
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -217,16 +217,23 @@ def load_bytes(data: bytes, file: str) -> Loaded:
     return load_text(text, file)
 
 
-def load_text(text: str, file: str) -> Loaded:
-    # The objects built here hold no reference cycles, so the cyclic garbage collector would
-    # only walk the growing heap again and again (that doubles the time of a large file).
-    paused = gc.isenabled()
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The objects built and checked here hold no reference cycles (reference counting frees
+    them), so the cyclic garbage collector would only walk the growing heap of YAML nodes again
+    and again: that takes more time than parsing. Pause it (nesting is fine)."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_text(text, file)
+        yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
+
+
+def load_text(text: str, file: str) -> Loaded:
+    with paused_gc():
+        return _load_text(text, file)
 
 
 def _load_text(text: str, file: str) -> Loaded:
@@ -261,10 +268,9 @@ def _code(character: Any) -> int:
 def parse_value(text: str) -> tuple[Any, tuple[int, str] | None]:
     """One YAML document held in a string field (SecretProviderClass objects): (value, None), or
     (None, (line within the text, what is wrong)); the same limits as for files."""
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        values = list(_documents(text, "", Loaded()))
+        with paused_gc():
+            values = list(_documents(text, "", Loaded()))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return None, ((mark.line + 1) if mark is not None else 1, " ".join(str(exc.problem or exc.context).split()))
@@ -274,9 +280,6 @@ def parse_value(text: str) -> tuple[Any, tuple[int, str] | None]:
         return None, (exc.line, exc.message)
     except RecursionError:
         return None, (1, "nesting too deep to read")
-    finally:
-        if paused:
-            gc.enable()
     if len(values) > 1:
         return None, (1, "holds several YAML documents; give one list")
     return (values[0] if values else None), None
@@ -297,6 +300,8 @@ def _documents(text: str, file: str, result: Loaded) -> Iterator[Any]:
     try:
         while loader.check_node():
             node = loader.get_node()
+            if builder.memo is not None:
+                builder.memo = {}  # anchors never cross documents, and node ids are reused once freed
             if node is not None:
                 yield builder.build(node)
     finally:
@@ -306,13 +311,13 @@ def _documents(text: str, file: str, result: Loaded) -> Iterator[Any]:
 def _collect(root: Any, file: str, result: Loaded) -> None:
     if root is None:
         return
-    line = root.node.start_mark.line + 1 if hasattr(root, "node") else 1
+    line = start_line(root)
     if not _is_object(root):
         result.notes.append(Problem(file, line, "not a Kubernetes object (no apiVersion and kind); skipped"))
         return
     if root["kind"] == "List" and isinstance(root.get("items"), list):
         for item in root["items"]:
-            item_line = item.node.start_mark.line + 1 if hasattr(item, "node") else line
+            item_line = start_line(item, line)
             if _is_object(item):
                 result.objects.append(Obj(file, item_line, item))
             else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from ..loader import parse_value, value_node
+from ..loader import parse_value
 from ..model import Context, Hit, Obj, Rule, fix, get, items, mapping, text
 
 SPC_GROUP = "secrets-store.csi.x-k8s.io"
@@ -57,8 +57,7 @@ def spc_objects(obj: Obj, ctx: Context) -> Iterator[Hit]:
     if problem is None:
         return
     line, what = problem
-    node = value_node(params, "objects")
-    offset = line if node is not None and node.style in ("|", ">") else 0
+    offset = line if "\n" in objects.rstrip("\n") or objects.endswith("\n") else 0  # a block (objects: |)
     yield Hit(f"spec.parameters.objects is not valid: {what} (line {line} of the string). The provider reads it only "
               "when a pod mounts the volume, so the pod fails to start.", where, None, offset)
 

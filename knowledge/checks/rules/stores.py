@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from ..loader import parse_value
-from ..model import Context, Hit, Obj, Rule, fix, get, items, mapping, text
+from ..model import Context, Hit, Obj, Rule, fix, get, mapping, text
 
 SPC_GROUP = "secrets-store.csi.x-k8s.io"
 ESO_GROUP = "external-secrets.io"

@@ -81,3 +81,51 @@ def test_fix_commands_parse_against_the_snippet_specs_and_fix_the_finding(findin
     built = snippets.build(spec, {k: v for k, v in raw.items() if v is not None})
     again = check([load_bytes(built.text.encode(), "fixed.yaml")]).findings
     assert finding.rule.id not in {f.rule.id for f in again}, built.text
+
+
+def rule_ids(text: str) -> list[str]:
+    from knowledge.checks import check_text
+
+    return sorted(f.rule.id for f in check_text(text).findings)
+
+
+EFS_SC = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: efs}\nprovisioner: efs.csi.aws.com\n"
+FSX_SC = ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fsx}\nprovisioner: fsx.csi.aws.com\n"
+          "parameters: {subnetId: subnet-0123456789abcdef0, deploymentType: PERSISTENT_2}\n")
+SPC = ("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: {name: s, namespace: n}\n"
+       "spec:\n  provider: aws\n  parameters:\n")
+ROLE = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (EFS_SC + "mountOptions: [tls]\nparameters: {provisioningMode: efs-ap}\n", ["efs-tls-mount-option"]),
+    (EFS_SC + "mountOptions: [iam]\nparameters: {provisioningMode: efs-ap}\n", []),
+    (FSX_SC, []),  # persistent: no deploymentType or scratch findings
+    (SPC + "    objects: '[]'\n", ["spc-objects-invalid"]),  # valid YAML, but the AWS provider needs entries
+    (SPC + "    objects:\n    - objectName: a\n", ["spc-objects-invalid"]),  # a structure, not a string
+    (SPC.replace("aws", "vault") + "    objects: '[]'\n", []),  # other providers: only the YAML itself
+    (ROLE + "- apiGroups: ['*']\n  resources: ['*']\n  verbs: ['*']\n", ["rbac-secrets-list-watch"]),
+    (ROLE + "- apiGroups: [apps]\n  resources: ['*']\n  verbs: [list]\n", []),
+    (ROLE + "- apiGroups: ['']\n  resources: [secrets]\n  verbs: [get]\n", []),
+    ("apiVersion: external-secrets.io/v1alpha1\nkind: SecretStore\nmetadata: {name: s}\n", ["eso-v1beta1-unserved"]),
+    ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s, namespace: n}\nspec:\n  template:\n"
+     "    metadata:\n      annotations: {sealedsecrets.bitnami.com/cluster-wide: 'true'}\n", ["sealed-secret-cluster-wide"]),
+    ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: eu-west-1}\n"
+     "secretsEncryption: {keyARN: alias/eks}\n", ["eksctl-key-alias"]),
+    ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: g}\nprovisioner: ebs.csi.aws.com\n"
+     "parameters: {Type: gp3, KMSKEYID: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab}\n",
+     []),  # keys are case-insensitive for the EBS driver, and kmsKeyId alone encrypts
+    ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c, namespace: n}\nspec:\n  jobTemplate:\n    spec:\n"
+     "      template:\n        spec:\n          serviceAccountName: c\n          containers:\n          - name: c\n"
+     "            image: x\n            envFrom: [{secretRef: {name: s}}]\n", ["secret-in-env"]),
+])
+def test_more_branches_of_the_rules(text, expected):
+    assert rule_ids(text) == expected
+
+
+def test_a_binding_to_a_built_in_reader_needs_no_role_in_the_files():
+    text = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: n}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\n"
+            "subjects: [{kind: Group, name: 'system:serviceaccounts:n', apiGroup: rbac.authorization.k8s.io}]\n")
+    assert rule_ids(text) == ["rbac-secrets-broad-binding"]
+    assert rule_ids(text.replace("name: edit", "name: view")) == []

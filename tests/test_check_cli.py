@@ -149,3 +149,15 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(capsys, monkeypatch):
     from tui.cli import _style
 
     assert not _style().enabled
+
+
+def test_a_directory_that_cannot_be_listed_is_bad_input(capsys, tmp_path, monkeypatch):
+    real_walk = __import__("os").walk
+
+    def walk(top, onerror=None):
+        onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from real_walk(top)
+
+    monkeypatch.setattr("tui.cli_check.os.walk", walk)
+    code, _, err = run(capsys, str(tmp_path))
+    assert code == 2 and f"{tmp_path / 'locked'}: cannot list this directory: Permission denied" in err

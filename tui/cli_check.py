@@ -58,26 +58,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inputs(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
-    """(display name, path) for each file to read; (name, None) for standard input."""
+def _inputs(paths: Sequence[str]) -> Iterator[tuple[str, Path | OSError | None]]:
+    """(display name, path) for each file to read; (name, None) for standard input, and
+    (name, the error) for a directory that could not be listed."""
     for given in paths:
         if given == "-":
             yield "-", None
             continue
         path = Path(given)
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
+            found: list[Path] = []
+            unreadable: list[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root, f) for f in files if f.lower().endswith(EXTENSIONS))
             yield from ((str(p), p) for p in sorted(found))
+            yield from ((str(error.filename), error) for error in unreadable)
         else:
             yield given, path
 
 
-def _read(name: str, path: Path | None):
+def _read(name: str, path: Path | OSError | None):
     from knowledge.checks.loader import MAX_BYTES, Loaded, Problem, load_bytes
 
+    if isinstance(path, OSError):
+        return Loaded(problems=[Problem(name, 0, f"cannot list this directory: {path.strerror or path}")])
     try:
         if path is None:
             data = sys.stdin.buffer.read(MAX_BYTES + 1)

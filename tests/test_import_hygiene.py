@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import snippets
 
+SAMPLE = Path(__file__).parent / "fixtures" / "check" / "sample"
 HEADLESS = ["knowledge", "knowledge.search", "knowledge.glossary", "knowledge.tour", "snippets",
-            "snippets.validators", "snippets.emit", "tui.cli", "tui.render", "tui.progress", "tui.files"]
+            "snippets.validators", "snippets.emit", "tui.cli", "tui.render", "tui.progress", "tui.files",
+            "knowledge.checks", "knowledge.checks.report", "tui.cli_check"]
 
 
 def modules_after(code: str) -> set[str]:
@@ -37,7 +40,8 @@ def test_knowledge_does_not_import_snippets():
     assert "snippets" not in loaded and "textual" not in loaded
 
 
-@pytest.mark.parametrize("argv", [["ask", "efs tls"], ["snippet", "ebs-storageclass"], ["list"], ["show", "rotate-cmks"]])
+@pytest.mark.parametrize("argv", [["ask", "efs tls"], ["snippet", "ebs-storageclass"], ["list"], ["show", "rotate-cmks"],
+                                  ["check", str(SAMPLE), "--format", "sarif"]])
 def test_command_paths_do_not_import_textual(argv):
     loaded = modules_after(f"from tui.cli import main\nmain({argv!r})")
     assert "textual" not in loaded
@@ -47,3 +51,9 @@ def test_every_registered_kind_is_present():
     from snippets.registry import KIND_MODULES
 
     assert snippets.kind_names() == list(KIND_MODULES)
+
+
+def test_checks_never_import_snippets():
+    fixture = SAMPLE.parent / "secret-in-env" / "bad.yaml"
+    loaded = modules_after(f"from knowledge.checks import check_text\ncheck_text(open({str(fixture)!r}).read())")
+    assert "snippets" not in loaded and "textual" not in loaded

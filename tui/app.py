@@ -24,11 +24,12 @@ from .palette import GuideCommands
 from .progress import Progress, ProgressStore
 from .screens.ask import AskScreen
 from .screens.browse import BrowseScreen
+from .screens.check import CheckScreen
 from .screens.help import HelpScreen
 from .screens.tour import TourScreen
 from .screens.wizards import WizardPickerScreen, WizardScreen
 
-SECTION_MODES = ("ask", "browse", "wizards", "tour")
+SECTION_MODES = ("ask", "browse", "wizards", "tour", "check")
 
 
 class EksGuideApp(App[None]):
@@ -44,12 +45,14 @@ class EksGuideApp(App[None]):
         "screens/wizards.tcss",
         "screens/tour.tcss",
         "screens/dialogs.tcss",
+        "screens/check.tcss",
     ]
     MODES = {
         "ask": AskScreen,
         "browse": BrowseScreen,
         "wizards": WizardPickerScreen,
         "tour": TourScreen,
+        "check": CheckScreen,
     }
     DEFAULT_MODE = "ask"
     COMMANDS = App.COMMANDS | {GuideCommands}
@@ -61,6 +64,7 @@ class EksGuideApp(App[None]):
         Binding("f3", "section('browse')", "Browse", show=False, tooltip="Browse: every practice by area"),
         Binding("f4", "section('wizards')", "Wizards", show=False, tooltip="Wizards: make snippets"),
         Binding("f5", "section('tour')", "Walkthrough", show=False, tooltip="Walkthrough: the onboarding course"),
+        Binding("f6", "section('check')", "Check", show=False, tooltip="Check: audit manifests against the practices"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 

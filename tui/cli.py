@@ -578,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     sub.add_parser("snippet", help="generate manifests, queries and commands (eksguide snippet --help)", add_help=False)
+    sub.add_parser("check", help="audit manifests offline against the practices (eksguide check --help)", add_help=False)
 
     p = sub.add_parser("glossary", help="look up a term (KMS key, DEK, IRSA, ...)",
                        description="Look up a term, or list them all.")
@@ -605,6 +606,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "snippet":
             return cmd_snippet(argv[1:])
+        if argv and argv[0] == "check":
+            from .cli_check import main as check_main
+
+            return check_main(argv[1:])
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:

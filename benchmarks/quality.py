@@ -16,7 +16,6 @@ FAQ nor the engine; their first score, before any change they prompted, is in th
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -25,8 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from knowledge.search import SearchEngine, default_engine  # noqa: E402
+from knowledge.search import default_engine  # noqa: E402
 
 DEFAULT_SETS = [ROOT / "benchmarks" / "questions_d.jsonl", ROOT / "tests" / "questions.jsonl",
                 ROOT / "benchmarks" / "questions_b.jsonl", ROOT / "benchmarks" / "questions_c.jsonl"]
@@ -54,49 +54,20 @@ class Tally:
 
 
 def cross_validate(show_misses: bool) -> None:
-    """Leave one FAQ style out at a time: an engine built without those questions (neither as
-    examples nor in the practices' FAQ fields) answers them; then the neighbouring subjects'
-    questions, five folds at a time."""
-    from knowledge import load_knowledge
-    from knowledge.faq import load_neighbours
+    """Leave-one-style-out over the FAQ, and the neighbouring subjects in five folds (folds.py)."""
+    from folds import folds
 
-    practices = load_knowledge().practices
-    neighbours = load_neighbours(known_practices=[p.id for p in practices])
-    styles = sorted({entry.style for p in practices for entry in p.faq})
+    tallies: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
-    print("Leave-one-style-out cross-validation over the FAQ questions:")
-    for style in styles:
-        kept = [dataclasses.replace(p, faq=tuple(e for e in p.faq if e.style != style)) for p in practices]
-        engine = SearchEngine(kept, neighbours=neighbours)
-        tally = Tally()
-        for practice in practices:
-            for entry in practice.faq:
-                if entry.style != style:
-                    continue
-                got = [a.practice.id for a in engine.ask(entry.q).answers]
-                for t in (tally, total):
-                    miss = t.add([practice.id], got)
-                if miss and show_misses:
-                    print(f"  MISS [{style}] {entry.q[:300]!r}\n       want {practice.id} got {got[:3] or 'no answer'}")
-        print(f"  {style:<13} {tally.line()}")
-    folds = 5
-    tally = Tally()
-    for fold in range(folds):
-        held: list[str] = []
-        kept_neighbours = []
-        for n in neighbours:
-            questions = list(n.questions)
-            held.extend(questions[fold::folds])
-            kept_neighbours.append(dataclasses.replace(n, questions=tuple(
-                q for i, q in enumerate(questions) if i % folds != fold)))
-        engine = SearchEngine(practices, neighbours=tuple(kept_neighbours))
-        for question in held:
+    for name, engine, held in folds():
+        for question, want in held:
             got = [a.practice.id for a in engine.ask(question).answers]
-            for t in (tally, total):
-                miss = t.add([], got)
-            if miss and show_misses:
-                print(f"  MISS [neighbour] {question[:300]!r}\n       got {got[:3]}")
-    print(f"  {'neighbours':<13} {tally.line()}")
+            total.add(want, got)
+            if tallies[name].add(want, got) and show_misses:
+                print(f"  MISS [{name}] {question[:300]!r}\n       want {want or 'no answer'} got {got[:3] or 'no answer'}")
+    print("Leave-one-style-out cross-validation over the FAQ questions (neighbouring subjects: 5 folds):")
+    for name, tally in tallies.items():
+        print(f"  {name:<13} {tally.line()}")
     print(f"  {'all':<13} {total.line()}")
 
 

@@ -108,10 +108,11 @@ class PracticeIndex:
         field_counts: list[dict[str, Counter]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
         surface: Counter = Counter()
+        asked: Counter = Counter()  # words of FAQ and neighbours' questions, typos and all
         for practice in documents:
             counts: dict[str, Counter] = {}
             for name, text in self._fields_of(practice).items():
-                terms = self._terms_with_pairs(text, surface)
+                terms = self._terms_with_pairs(text, asked if name == "questions" else surface)
                 counts[name] = Counter(terms)
                 lengths[name].append(sum(1 for t in terms if " " not in t))
             field_counts.append(counts)
@@ -146,13 +147,18 @@ class PracticeIndex:
                 self.postings[term][doc] += self.about[term]
         self.postings = dict(self.postings)
 
-        # Words the knowledge base uses, for typo correction: surface form -> frequency.
-        variants: Counter = Counter()
-        for word, count in surface.items():
-            for variant in _word_variants(word):
-                if len(variant) > 2 and not variant.isdigit() and variant not in self.vocab.stopwords:
-                    variants[variant] += count
-        known = {w: c for w, c in variants.items() if stem(w) in self.idf}
+        # Words the knowledge base uses, for typo correction: surface form -> frequency. The
+        # example questions are written as people type, misspellings included: a word only
+        # they use is known unless it is a near miss of a word the written text uses.
+        def variants_of(counter: Counter) -> Counter:
+            out: Counter = Counter()
+            for word, count in counter.items():
+                for variant in _word_variants(word):
+                    if len(variant) > 2 and not variant.isdigit() and variant not in self.vocab.stopwords:
+                        out[variant] += count
+            return out
+
+        known = {w: c for w, c in variants_of(surface).items() if stem(w) in self.idf}
         self._term_cache = {}
         for phrase in self.vocab.synonyms:
             for word in phrase:
@@ -160,7 +166,16 @@ class PracticeIndex:
                     known.setdefault(word, 1)
         self.known_words = known
         self._known_list = list(known)
-        self._known_stems = {stem(w) for w in known} | set(self.idf)
+        typos: set[str] = set()
+        for word, count in variants_of(asked).items():
+            if word in known or stem(word) not in self.idf:
+                continue
+            if self._correct(word) is not None:
+                typos.add(stem(word))
+            else:
+                known[word] = count
+        self._known_list = list(known)
+        self._known_stems = ({stem(w) for w in known} | set(self.idf)) - typos
         self._phrase_words = {stem(w) for phrase in self.vocab.synonyms for w in phrase}
         self._stop_stems = {stem(w) for w in self.vocab.stopwords}
         self._foreign_words = {w for phrase in self.vocab.off_topic for w in phrase}  # stems

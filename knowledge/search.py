@@ -21,6 +21,7 @@ How a question is answered:
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,9 +40,16 @@ CACHE_ENV = cache.CACHE_ENV
 #   TEXT_WEIGHT * text relevance + best example similarity + THIRD_WEIGHT * third best.
 TEXT_WEIGHT = 3.0  # text relevance is score / ceiling, usually 0 to 0.6
 THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the subject
-MIN_SCORE = 0.6  # a practice scoring less is no answer
-NEIGHBOUR_MARGIN = 1.4  # the best practice must beat the best neighbouring subject by this factor
-SCORE_SCALE = 4.0  # divides a score into the [0, 1) relevance that answers report
+
+# Answer or not: a logistic model over what the scores say, fitted on the cross-validation
+# folds by benchmarks/fit_decision.py (which prints these numbers); MIN_CONFIDENCE is the
+# probability from which eksguide answers.
+DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
+                     "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
+                     "margin", "ratio")
+DECISION_WEIGHTS = (0.656, -2.879, 2.788, -0.334, 0.741, 0.688, 3.781, -3.937, 0.461, 1.087, 0.655)
+DECISION_BIAS = -4.073
+MIN_CONFIDENCE = 0.5
 QUOTE_FAQ = 0.45  # an answer quotes its nearest FAQ entry from this similarity up
 NEIGHBOUR_PREFIX = "~"
 SALIENT_TERMS = 16  # a longer question is answered from its most telling words
@@ -157,55 +165,92 @@ class SearchEngine:
         pairs = {t: w for t, w in q.weights.items() if " " in t and all(part in singles for part in t.split(" "))}
         return dataclasses.replace(q, weights={**singles, **pairs})
 
-    def ask(self, question: str, limit: int = 5, exclude: frozenset[int] = frozenset()) -> Reply:
-        """The answers to `question`, best first; `exclude` leaves example questions out."""
-        q = self.ranker.analyse(question)
-        reply_args = dict(question=question, corrections=q.corrections, wants_snippet=q.wants_snippet,
-                          unknown_words=q.unknown)
-        q = self._salient(q)
-        if not q.weights:
+    def ask(self, question: str, limit: int = 5) -> Reply:
+        """The answers to `question`, best first, or none when the guide does not answer it."""
+        analysed = self.ranker.analyse(question)
+        reply_args = dict(question=question, corrections=analysed.corrections, wants_snippet=analysed.wants_snippet,
+                          unknown_words=analysed.unknown)
+        judged = self.judge(analysed)
+        if judged is None:
             return Reply(answers=(), **reply_args)
-        scores, nearest = self._scores(q, exclude)
-        practices = sorted((doc for doc in scores if doc < len(self.practices)), key=lambda d: (-scores[d], d))
-        others = [doc for doc in scores if doc >= len(self.practices)]
-        best_other = max(others, key=lambda d: scores[d], default=None)
-        neighbour = self.ranker.neighbours[best_other - len(self.practices)] if best_other is not None else None
-        if not practices:
+        confidence, order, scores, nearest, neighbour = judged
+        if confidence < MIN_CONFIDENCE:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
-        top = scores[practices[0]]
-        if top < MIN_SCORE or best_other is not None and top < NEIGHBOUR_MARGIN * scores[best_other]:
-            return Reply(answers=(), neighbour=neighbour, **reply_args)
+        top = scores[order[0]]
         answers = []
-        for doc in practices[:limit]:
+        for doc in order[:limit]:
             if scores[doc] < FOLLOWER_RATIO * top:
                 break
             practice = self.practices[doc]
             sim, example = nearest.get(doc, (0.0, -1))
             entry = self.example_entries[example] if example >= 0 and sim >= QUOTE_FAQ else None
-            kinds = _rank_kinds(practice.snippets, q.weights) if q.wants_snippet else ()
-            answers.append(Answer(practice, min(scores[doc] / SCORE_SCALE, 0.9999), self.ranker.matched(doc, q),
-                                  kinds, entry))
+            kinds = _rank_kinds(practice.snippets, analysed.weights) if analysed.wants_snippet else ()
+            relevance = min(confidence * scores[doc] / top, 0.9999)
+            answers.append(Answer(practice, relevance, self.ranker.matched(doc, analysed), kinds, entry))
         return Reply(answers=tuple(answers), **reply_args)
 
-    def _scores(self, q, exclude: frozenset[int]) -> tuple[dict[int, float], dict[int, tuple[float, int]]]:
-        """Every document's fused score (practices and neighbouring subjects alike), and each
-        document's nearest example question (similarity, example index)."""
+    def judge(self, analysed):
+        """(confidence that the guide answers the question, practices best first, every
+        document's score, nearest examples, the best neighbouring subject), or None when the
+        question has no word the guide could match."""
+        q = self._salient(analysed)
+        if not q.weights:
+            return None
+        scores, nearest, text = self._scores(q)
+        n = len(self.practices)
+        order = sorted((doc for doc in scores if doc < n), key=lambda d: (-scores[d], d))
+        others = sorted((doc for doc in scores if doc >= n), key=lambda d: (-scores[d], d))
+        neighbour = self.ranker.neighbours[others[0] - n] if others else None
+        if not order:
+            return 0.0, order, scores, nearest, neighbour
+        features = self.decision_features(analysed, q, order, others, scores, nearest, text)
+        z = DECISION_BIAS + sum(w * x for w, x in zip(DECISION_WEIGHTS, features))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), order, scores, nearest, neighbour
+
+    def decision_features(self, analysed, q, order, others, scores, nearest, text) -> tuple[float, ...]:
+        """What the answer/no-answer model weighs, in DECISION_FEATURES order."""
+        top = order[0]
+        practice = scores[top]
+        neighbour = scores[others[0]] if others else 0.0
+        units = max(len(analysed.units), 1)
+        return (
+            practice,
+            neighbour,
+            text.get(top, 0.0),
+            nearest.get(top, (0.0, -1))[0],
+            nearest.get(others[0], (0.0, -1))[0] if others else 0.0,
+            scores[order[1]] if len(order) > 1 else 0.0,
+            self.ranker.coverage(top, analysed) if analysed.units else 0.0,
+            analysed.foreign / units,
+            math.log(1 + sum(1 for t in q.weights if " " not in t)),
+            practice - neighbour,
+            practice / (neighbour + 0.05),
+        )
+
+    def _scores(self, q) -> tuple[dict[int, float], dict[int, tuple[float, int]], dict[int, float]]:
+        """Every document's fused score (practices and neighbouring subjects alike), each
+        document's nearest example question (similarity, example index), and its text relevance."""
         ranked, ceiling = self.ranker.score(q)
-        scores = {doc: TEXT_WEIGHT * score / ceiling for doc, score in ranked}
+        text = {doc: score / ceiling for doc, score in ranked}
+        scores = {doc: TEXT_WEIGHT * value for doc, value in text.items()}
         nearest: dict[int, tuple[float, int]] = {}
-        for label, (sims, example) in self.examples.by_label(q.weights, exclude).items():
+        for label, (sims, example) in self.examples.by_label(q.weights).items():
             doc = self._doc_of[label]
             scores[doc] = scores.get(doc, 0.0) + sims[0] + THIRD_WEIGHT * sims[2]
             nearest[doc] = (sims[0], example)
-        return scores, nearest
+        return scores, nearest, text
 
 
 def _shipped_neighbours(known: list[str]) -> tuple[Neighbour, ...]:
+    """The shipped neighbouring subjects, suggesting only practices that this engine has (a test
+    may build an engine over a few practices; `python -m knowledge` checks the ids in full)."""
     from .faq import NEIGHBOURS_FILE, load_neighbours
 
     if not NEIGHBOURS_FILE.exists():
         return ()
-    return load_neighbours(NEIGHBOURS_FILE, known)
+    have = set(known)
+    return tuple(dataclasses.replace(n, closest=tuple(pid for pid in n.closest if pid in have))
+                 for n in load_neighbours(NEIGHBOURS_FILE))
 
 
 def _cache_inputs() -> list[Path]:

@@ -49,8 +49,11 @@ class ExampleIndex:
     def query_norm(self, weights: Mapping[str, float]) -> float:
         return sum(w * self.idf.get(t, self.default_idf) for t, w in weights.items()) or 1.0
 
-    def similarities(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()) -> dict[int, float]:
-        """Similarity in [0, 1] of the question to each example that shares a term with it."""
+    def similarities(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset(),
+                     recall_weight: float = RECALL_WEIGHT) -> dict[int, float]:
+        """Similarity in [0, 1] of the question to each example that shares a term with it;
+        `recall_weight` says how much "the question says most of the example" counts against
+        "the example says most of the question"."""
         overlap: dict[int, float] = defaultdict(float)
         for term, q_weight in weights.items():
             idf = self.idf.get(term)
@@ -66,7 +69,7 @@ class ExampleIndex:
                 continue
             recall = shared / self.norms[index]
             precision = shared / q_norm
-            out[index] = recall ** RECALL_WEIGHT * precision ** (1 - RECALL_WEIGHT)
+            out[index] = recall ** recall_weight * precision ** (1 - recall_weight)
         return out
 
     def by_label(self, weights: Mapping[str, float], exclude: frozenset[int] = frozenset()

@@ -50,7 +50,10 @@ DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "prac
 DECISION_WEIGHTS = (0.656, -2.879, 2.788, -0.334, 0.741, 0.688, 3.781, -3.937, 0.461, 1.087, 0.655)
 DECISION_BIAS = -4.073
 MIN_CONFIDENCE = 0.5
-QUOTE_FAQ = 0.45  # an answer quotes its nearest FAQ entry from this similarity up
+QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
+QUOTE_LEAD = 1.15  # ... and only when it leads the next entry by this factor
+QUOTE_RECALL = 0.2  # an entry to quote must above all say what the question asks
+ANSWER_WEIGHT = 0.5  # an entry's answer words, against its question words, when choosing what to quote
 NEIGHBOUR_PREFIX = "~"
 SALIENT_TERMS = 16  # a longer question is answered from its most telling words
 
@@ -130,6 +133,13 @@ class SearchEngine:
                 self.example_entries.append(None)
                 self.example_questions.append(question)
         self.examples = ExampleIndex(rows)
+        # For choosing which FAQ entry to quote: each entry's question and answer together, so
+        # an entry whose answer speaks of the question's specifics can win over one that only
+        # shares its wording.
+        self.entries = ExampleIndex(
+            (practice.id, _merged(self.ranker.analyse(entry.q).weights, self.ranker.analyse(entry.a).weights))
+            for practice in self.practices for entry in practice.faq)
+        self.entry_list = [entry for practice in self.practices for entry in practice.faq]
 
     @property
     def known_words(self) -> dict[str, int]:
@@ -182,12 +192,23 @@ class SearchEngine:
             if scores[doc] < FOLLOWER_RATIO * top:
                 break
             practice = self.practices[doc]
-            sim, example = nearest.get(doc, (0.0, -1))
-            entry = self.example_entries[example] if example >= 0 and sim >= QUOTE_FAQ else None
+            entry = self._quote(practice.id, analysed.weights) if len(answers) < 3 else None
             kinds = _rank_kinds(practice.snippets, analysed.weights) if analysed.wants_snippet else ()
             relevance = min(confidence * scores[doc] / top, 0.9999)
             answers.append(Answer(practice, relevance, self.ranker.matched(doc, analysed), kinds, entry))
         return Reply(answers=tuple(answers), **reply_args)
+
+    def _quote(self, practice_id: str, weights) -> FaqEntry | None:
+        """The practice's FAQ entry that best answers the question, when one is close enough."""
+        sims = self.entries.similarities(weights, recall_weight=QUOTE_RECALL)
+        ranked = sorted(((sim, index) for index, sim in sims.items() if self.entries.labels[index] == practice_id),
+                        reverse=True)[:2] + [(0.0, -1), (0.0, -1)]
+        (best, index), (second, _) = ranked[0], ranked[1]
+        # A wrong answer quoted first is worse than the practice's own summary: quote only an
+        # entry that matches well and clearly better than the next one.
+        if index < 0 or best < QUOTE_FAQ or best < QUOTE_LEAD * second:
+            return None
+        return self.entry_list[index]
 
     def judge(self, analysed):
         """(confidence that the guide answers the question, practices best first, every
@@ -239,6 +260,14 @@ class SearchEngine:
             scores[doc] = scores.get(doc, 0.0) + sims[0] + THIRD_WEIGHT * sims[2]
             nearest[doc] = (sims[0], example)
         return scores, nearest, text
+
+
+def _merged(question: dict[str, float], answer: dict[str, float]) -> dict[str, float]:
+    """An entry's terms: its question's, and its answer's at half weight (pairs left out)."""
+    out = {t: ANSWER_WEIGHT * w for t, w in answer.items() if " " not in t}
+    for term, weight in question.items():
+        out[term] = max(weight, out.get(term, 0.0))
+    return out
 
 
 def _shipped_neighbours(known: list[str]) -> tuple[Neighbour, ...]:

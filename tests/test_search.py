@@ -163,3 +163,26 @@ def test_vocabulary_words_stay_words():
     assert {"on", "no", "yes", "not"} <= vocab.stopwords
     assert all(isinstance(w, str) for w in vocab.stopwords | vocab.make_words)
     assert vocab.expand(("k8s",)) == ("kubernet",)
+
+
+def test_an_existing_efs_file_system_gets_the_faq_answer_that_says_no(engine):
+    reply = engine.ask("can I turn on encryption for an EFS file system that already exists")
+    top = reply.answers[0]
+    assert top.practice.id == "efs-encryption-at-rest"
+    assert top.faq is not None and top.faq.a.startswith("No.")
+    assert "new file system" in top.faq.a
+    assert reply.to_dict()["answers"][0]["faq"]["a"] == top.faq.a
+
+
+def test_every_answer_carries_a_faq_key_and_no_answer_names_the_neighbouring_subject(engine):
+    data = engine.ask("how do I resize my gp3 persistent volume claim to 200Gi").to_dict()
+    assert data["answers"] == []
+    assert "resiz" in data["not_covered"]["about"]
+    for answer in engine.ask("encrypt ebs volumes with my own kms key").to_dict()["answers"]:
+        assert "faq" in answer and (answer["faq"] is None or set(answer["faq"]) == {"q", "a", "source"})
+
+
+def test_a_faq_question_is_not_an_unknown_word_typo_source(engine):
+    # FAQ questions are written with typos on purpose; those must not become known words
+    reply = engine.ask("kuberentes secrts encrpyted?")
+    assert dict(reply.corrections).get("encrpyted") == "encrypted"

@@ -165,6 +165,9 @@ def _answer_text(reply, kb, limit: int) -> str:
     out.append(style.dim(f"{practice.id} · {practice.area_title} · {practice.level}"))
     out.append("")
     if top.faq is not None:
+        asked = " ".join(top.faq.q.split())
+        asked = asked if len(asked) <= 160 else asked[:157] + "..."
+        out.append(style.dim(markdown_text(f"From the FAQ: {_printable(asked)}", style).rstrip()))
         out.append(markdown_text(top.faq.a, style).rstrip())
         if top.faq.source:
             out.append(style.dim(f"Source: {top.faq.source}"))

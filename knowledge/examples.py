@@ -30,6 +30,9 @@ class ExampleIndex:
         for _, weights in rows:
             for term in weights:
                 df[term] += 1
+        # a word pair only one example uses cannot connect two questions: leave it out
+        rows = [(label, {t: w for t, w in weights.items() if " " not in t or df[t] > 1}) for label, weights in rows]
+        df = {t: c for t, c in df.items() if " " not in t or c > 1}
         self.shared = frozenset(t for t, c in df.items() if c > 1)  # terms more than one example uses
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)

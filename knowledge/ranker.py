@@ -117,6 +117,17 @@ class PracticeIndex:
                 lengths[name].append(sum(1 for t in terms if " " not in t))
             field_counts.append(counts)
         avg = {f: (sum(v) / len(v) if v and sum(v) else 1.0) for f, v in lengths.items()}
+        # A word pair written once in the whole knowledge base is a chance neighbour, not a
+        # phrase: keeping such pairs would triple the index (and the start-up that loads it).
+        pair_total: Counter = Counter()
+        for counts in field_counts:
+            for counter in counts.values():
+                pair_total.update({t: c for t, c in counter.items() if " " in t})
+        once = {t for t, c in pair_total.items() if c < 2}
+        for counts in field_counts:
+            for counter in counts.values():
+                for term in once & counter.keys():
+                    del counter[term]
 
         doc_freq: Counter = Counter()
         for counts in field_counts:
@@ -175,7 +186,7 @@ class PracticeIndex:
             else:
                 known[word] = count
         self._known_list = list(known)
-        self._known_stems = ({stem(w) for w in known} | set(self.idf)) - typos
+        self._known_stems = ({stem(w) for w in known} | {t for t in self.idf if " " not in t}) - typos
         self._phrase_words = {stem(w) for phrase in self.vocab.synonyms for w in phrase}
         self._stop_stems = {stem(w) for w in self.vocab.stopwords}
         self._foreign_words = {w for phrase in self.vocab.off_topic for w in phrase}  # stems

@@ -47,8 +47,8 @@ THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
                      "margin", "ratio")
-DECISION_WEIGHTS = (0.656, -2.879, 2.788, -0.334, 0.741, 0.688, 3.781, -3.937, 0.461, 1.087, 0.655)
-DECISION_BIAS = -4.073
+DECISION_WEIGHTS = (0.649, -2.890, 2.635, 0.494, 1.359, 0.555, 3.502, -4.014, 0.493, 1.094, 0.679)
+DECISION_BIAS = -4.180
 MIN_CONFIDENCE = 0.5
 QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
 QUOTE_LEAD = 1.15  # ... and only when it leads the next entry by this factor

@@ -641,5 +641,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> None:
+    """The console script: `main()`, then out of the process without tearing the interpreter
+    down object by object (a loaded search index is hundreds of thousands of objects; freeing
+    them one by one took longer than answering). Output is flushed first; nothing of eksguide's
+    runs at exit. The app is left to exit normally, as Textual restores the terminal then."""
+    code = main()
+    if "textual" in sys.modules:  # the app ran
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (eksguide list | head): not an error
+            pass
+        except (OSError, ValueError):  # a full disk, a closed stream: the output is not whole
+            code = code or EXIT_ERROR
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

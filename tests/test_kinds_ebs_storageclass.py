@@ -116,7 +116,7 @@ def test_ebs_iops_and_throughput_do_not_apply_to_other_types(volume_type):
 
 def test_ebs_throughput_is_gp3_only_and_ranged():
     assert params("ebs-storageclass", throughput="125")["throughput"] == "125"
-    assert params("ebs-storageclass", throughput="2000")["throughput"] == "2000"
+    assert params("ebs-storageclass", iops="8000", throughput="2000")["throughput"] == "2000"
     assert "throughput" not in params("ebs-storageclass", type="io2", iops="1000", throughput="500")
     for bad in ("124", "2001", "fast"):
         assert "throughput" in errors("ebs-storageclass", throughput=bad)
@@ -193,3 +193,36 @@ def test_ebs_notes_explain_old_guide_differences():
     text = render("ebs-storageclass").text
     assert "kubernetes.io/aws-ebs" in text and "1.27" in text
     assert '"True"' in text  # why the exact lower-case string matters
+
+
+# ---------------------------------------------------------------------------------------------
+# EC2's throughput-to-IOPS ratio and the HDD minimum size (correctness sweep, points 1 and 9)
+
+
+@pytest.mark.parametrize("raw,needed", [
+    ({"throughput": "2000"}, "8000"),                      # no iops: the 3,000 baseline carries 750 MiB/s
+    ({"iops": "3000", "throughput": "1000"}, "4000"),
+    ({"iops": "7999", "throughput": "2000"}, "8000"),
+])
+def test_ebs_gp3_throughput_above_a_quarter_of_the_iops_is_refused(raw, needed):
+    message = assert_field_error("ebs-storageclass", "throughput", f"at least {needed} IOPS", "0.25 MiB/s", **raw)
+    assert f"--iops {needed}" in message
+
+
+@pytest.mark.parametrize("raw", [{"throughput": "750"}, {"iops": "8000", "throughput": "2000"},
+                                 {"iops": "4000", "throughput": "1000"}])
+def test_ebs_gp3_throughput_the_iops_can_carry_is_accepted(raw):
+    assert params("ebs-storageclass", **raw)["throughput"] == raw["throughput"]
+
+
+def test_ebs_high_throughput_names_the_smallest_claim():
+    text = render("ebs-storageclass", iops="8000", throughput="2000").text
+    assert "claims under 16 GiB" in text and "never lowers throughput" in text
+    assert "claims under" not in render("ebs-storageclass", throughput="750").text
+
+
+@pytest.mark.parametrize("volume_type", ["st1", "sc1"])
+def test_ebs_hdd_types_say_claims_need_125_gib(volume_type):
+    text = render("ebs-storageclass", type=volume_type).text
+    assert "125 GiB to 16 TiB" in text and "at least 125Gi" in text
+    assert "125 GiB" not in render("ebs-storageclass", type="gp3").text

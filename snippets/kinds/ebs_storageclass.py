@@ -19,6 +19,12 @@ EBS_FS_TYPES = ("ext4", "xfs", "ext3")
 # EC2 CreateVolume limits (botocore ec2 model): provisioned IOPS per volume type.
 EBS_IOPS_RANGES = {"gp3": (3000, 80000), "io1": (100, 64000), "io2": (100, 256000)}
 EBS_THROUGHPUT_RANGE = (125, 2000)  # MiB/s, gp3 only
+# gp3: EC2 allows at most 0.25 MiB/s of throughput per provisioned IOPS, and a volume without
+# iops gets the 3,000 baseline; the driver caps IOPS at 500 per GiB for small volumes (capIOPS).
+GP3_BASELINE_IOPS = 3000
+GP3_IOPS_PER_MIBPS = 4
+EBS_IOPS_PER_GIB = {"gp3": 500, "io1": 50, "io2": 1000}  # EC2 maximum IOPS per GiB of size
+HDD_MIN_SIZE_GIB = 125  # st1 and sc1: 125 GiB to 16 TiB
 EBS_MAX_TAGS = 50  # EC2 allows 50 tags per resource; the driver adds a few of its own
 
 _TAG_PLACEHOLDER_RE = re.compile(r"\{\{ *\.(?:PVCName|PVCNamespace|PVName) *\}\}")
@@ -65,6 +71,16 @@ def _ebs_checks(a: dict[str, Any]) -> Iterable[FieldError]:
         elif iops is not None and not low <= iops <= high:
             yield FieldError("iops", f"{volume_type} volumes take {low} to {high} IOPS (got {iops}); "
                                      f"for example --iops {max(low, 3000)}")
+    throughput = a.get("throughput")
+    if volume_type == "gp3" and throughput is not None:
+        provisioned = iops if iops is not None and iops >= GP3_BASELINE_IOPS else GP3_BASELINE_IOPS
+        if throughput * GP3_IOPS_PER_MIBPS > provisioned:
+            needed = throughput * GP3_IOPS_PER_MIBPS
+            given = f"--iops {iops}" if iops is not None else f"no --iops (so the baseline {GP3_BASELINE_IOPS})"
+            yield FieldError("throughput", f"{throughput} MiB/s needs at least {needed} IOPS, but the class gives {given}: "
+                                           "EC2 allows 0.25 MiB/s per provisioned IOPS and every claim would stay Pending; "
+                                           f"add --iops {min(max(needed, GP3_BASELINE_IOPS), EBS_IOPS_RANGES['gp3'][1])} "
+                                           f"or lower it, for example --throughput {provisioned // GP3_IOPS_PER_MIBPS}")
     tags = a.get("tags") or ()
     if len(tags) > EBS_MAX_TAGS:
         yield FieldError("tags", f"has {len(tags)} tags; AWS allows at most {EBS_MAX_TAGS} per volume, "
@@ -125,7 +141,18 @@ def render_ebs(a: dict[str, Any]) -> Snippet:
     if a["volume-binding-mode"] == "WaitForFirstConsumer":
         notes.append("WaitForFirstConsumer creates each volume in the Availability Zone of the pod that uses it.")
     if a["iops"] is not None and volume_type in EBS_IOPS_RANGES:
-        notes.append("The driver lowers iops to what the requested volume size allows for this type.")
+        notes.append(f"The driver lowers iops to what the requested volume size allows ({volume_type}: "
+                     f"{EBS_IOPS_PER_GIB[volume_type]} per GiB), but it never lowers throughput.")
+    if volume_type == "gp3" and a["throughput"] is not None:
+        needed = a["throughput"] * GP3_IOPS_PER_MIBPS
+        if needed > GP3_BASELINE_IOPS:
+            smallest = -(-needed // EBS_IOPS_PER_GIB["gp3"])
+            notes.append(f"throughput {a['throughput']} MiB/s needs {needed} IOPS (0.25 MiB/s per IOPS). The driver caps "
+                         f"IOPS at 500 per GiB and leaves throughput as it is, so claims under {smallest} GiB cannot "
+                         "be created (the claim stays Pending); request at least that much.")
+    if volume_type in ("st1", "sc1"):
+        notes.append(f"{volume_type} volumes are {HDD_MIN_SIZE_GIB} GiB to 16 TiB: a claim for less fails "
+                     f"(the driver does not round it up), so request at least {HDD_MIN_SIZE_GIB}Gi.")
     if any(_TAG_PLACEHOLDER_RE.search(t) for t in a["tags"]):
         notes.append("Tag placeholders are filled in only when the external-provisioner runs with "
                      "--extra-create-metadata (on by default in the driver's Helm chart: controller.extraCreateMetadata).")
@@ -160,7 +187,7 @@ EBS_SPEC = Spec(
               example=validators.EXAMPLE_KEY_ARN, validate=validators.kms_key),
         Field("type", "Volume type",
               "EBS volume type: gp3 (general purpose SSD, the driver's default), io1/io2 (provisioned IOPS SSD), "
-              "gp2, st1/sc1 (HDD) or standard (magnetic).",
+              "gp2, st1/sc1 (HDD, claims of at least 125 GiB) or standard (magnetic).",
               type="choice", choices=EBS_TYPES, default="gp3", example="gp3"),
         Field("fs-type", "File system",
               "File system the node formats the volume with (parameter csi.storage.k8s.io/fstype).",
@@ -171,7 +198,8 @@ EBS_SPEC = Spec(
               type="int", minimum=100, maximum=256000, example="3000",
               when=lambda a: a.get("type") in EBS_IOPS_RANGES),
         Field("throughput", "Throughput (MiB/s)",
-              "gp3 throughput in MiB/s, 125-2000; empty means the gp3 baseline of 125.",
+              "gp3 throughput in MiB/s, 125-2000; empty means the gp3 baseline of 125. EC2 allows 0.25 MiB/s per "
+              "IOPS, so above 750 also set --iops (at least 4 per MiB/s).",
               type="int", minimum=EBS_THROUGHPUT_RANGE[0], maximum=EBS_THROUGHPUT_RANGE[1], example="250",
               when=lambda a: a.get("type") == "gp3"),
         _reclaim_field("Delete", "What happens to a volume when its claim is deleted: Delete removes the EBS "

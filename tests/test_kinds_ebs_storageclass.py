@@ -193,6 +193,10 @@ def test_ebs_notes_explain_old_guide_differences():
     text = render("ebs-storageclass").text
     assert "kubernetes.io/aws-ebs" in text and "1.27" in text
     assert '"True"' in text  # why the exact lower-case string matters
+    # ... without claiming "True" always means unencrypted: a kmsKeyId or default encryption still encrypts.
+    assert "as unencrypted" not in text
+    note = next(line for line in text.splitlines() if '"True"' in line)
+    assert "kmsKeyId" in note and "encryption by default" in note
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,8 +127,9 @@ def render_ebs(a: dict[str, Any]) -> Snippet:
                          binding=a["volume-binding-mode"], expansion=expansion, annotations=annotations)
 
     notes = [
-        'encrypted is the string "true" in lower case: the driver treats any other value, "True" included, as '
-        "unencrypted, and StorageClass parameters must be strings anyway.",
+        'encrypted is the string "true" in lower case: the driver requests encryption only for that exact value '
+        '("True" does not count; then only kmsKeyId or the account\'s encryption by default would still encrypt), '
+        "and StorageClass parameters must be strings anyway.",
     ]
     if a["kms-key-id"]:
         notes.append("kmsKeyId picks the customer managed key (the old guide's \"CMK\"); the driver's IAM role needs "

@@ -1,0 +1,32 @@
+"""Claims in the practices that the correctness sweep (issue 10) found wrong, checked against what
+the drivers' code and the AWS APIs do. Each test reads the shipped Markdown, so a later edit that
+brings a wrong claim back fails here."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+PRACTICES = Path(__file__).resolve().parent.parent / "knowledge" / "practices"
+
+
+def text(practice_id: str) -> str:
+    """The practice's Markdown with line breaks folded, so phrases can span lines."""
+    return " ".join((PRACTICES / f"{practice_id}.md").read_text(encoding="utf-8").split())
+
+
+# Point 11: a kmsKeyId (or account default encryption) encrypts whatever `encrypted` says, and an
+# old volume is encrypted by restoring a snapshot of it, no copy needed.
+@pytest.mark.parametrize("practice_id", ["ebs-encryption", "encrypt-data-at-rest"])
+def test_wrong_encrypted_value_is_rescued_by_kms_key_or_default_encryption(practice_id):
+    body = text(practice_id)
+    assert "silently creates an unencrypted volume" not in body
+    pitfall = next(line for line in body.split("- ") if '"True"' in line)
+    assert "kmsKeyId" in pitfall and "encryption by default" in pitfall
+
+
+def test_old_volumes_need_no_encrypted_snapshot_copy():
+    body = text("encrypt-data-at-rest")
+    assert "encrypted snapshot copy" not in body
+    assert re.search(r"snapshot it and create a new volume from that snapshot", body)

@@ -94,3 +94,19 @@ def test_efs_pv_bad_ids(field, bad):
 def test_efs_pv_access_modes():
     assert spec("efs-pv").field("access-mode").choices == ("ReadWriteMany", "ReadWriteOnce")
     assert "access-mode" in errors("efs-pv", access_mode="ReadOnlyMany")
+
+
+# Point 2: external-provisioner finalizes static CSI volumes, and the driver's DeleteVolume deletes
+# the access point in the handle, so Delete with an access point would delete the user's access point.
+def test_efs_pv_delete_with_access_point_is_refused():
+    message = assert_field_error("efs-pv", "reclaim-policy", "delete that access point", "Retain",
+                                 access_point_id=AP, reclaim_policy="Delete")
+    assert "--delete-access-point-root-dir" in message
+
+
+def test_efs_pv_delete_without_access_point_deletes_nothing_on_efs():
+    text = render("efs-pv", reclaim_policy="Delete").text
+    assert "deletes nothing on EFS" in text
+    assert "deletes nothing on EFS" not in render("efs-pv").text
+    assert "Delete is refused" in spec("efs-pv").field("reclaim-policy").help
+    assert "removes the PersistentVolume object." not in spec("efs-pv").field("reclaim-policy").help

@@ -118,3 +118,16 @@ def test_efs_sc_unique_directory_only_with_pattern():
 def test_efs_sc_reclaim_note():
     assert "--delete-access-point-root-dir" in render("efs-storageclass").text
     assert "--delete-access-point-root-dir" not in render("efs-storageclass", reclaim_policy="Retain").text
+
+
+# Point 13: since driver 1.7.7 the default range is 50000-60000 and a wider one is cut to 10,000 IDs.
+def test_efs_sc_names_the_default_gid_range():
+    text = render("efs-storageclass").text
+    assert "50000-60000 when none is set" in text
+
+
+def test_efs_sc_warns_when_the_gid_range_is_wider_than_the_driver_uses():
+    snippet = render("efs-storageclass", gid_range_start="100000", gid_range_end="200000")
+    (warning,) = snippet.warnings
+    assert "uses only 100000-110000" in warning and "--gid-range-end 110000" in warning
+    assert render("efs-storageclass", gid_range_start="100000", gid_range_end="110000").warnings == ()

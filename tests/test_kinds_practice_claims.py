@@ -30,3 +30,17 @@ def test_old_volumes_need_no_encrypted_snapshot_copy():
     body = text("encrypt-data-at-rest")
     assert "encrypted snapshot copy" not in body
     assert re.search(r"snapshot it and create a new volume from that snapshot", body)
+
+
+# Point 13: the driver's GID range default is 50000-60000 (DefaultGidMax = min + 10,000 since 1.7.7).
+def test_efs_gid_range_default_and_cap():
+    body = text("efs-access-points")
+    assert "7000000, given together" not in body and "50000 to 60000" in body
+    assert "never uses more than 10,000 IDs" in body
+    start, end = (int(n) for n in re.search(r'gidRangeStart: "(\d+)"\s+gidRangeEnd: "(\d+)"', body).groups())
+    assert end - start <= 10000
+
+
+# Point 2: a static PV with an access point and Delete deletes the access point.
+def test_static_access_point_volume_keeps_retain():
+    assert "must keep `persistentVolumeReclaimPolicy: Retain`" in text("efs-access-points")

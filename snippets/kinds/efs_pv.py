@@ -5,10 +5,11 @@ The volume handle and attributes follow the EFS CSI driver (kubernetes-sigs/aws-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .. import emit, validators
-from ..spec import Field, Snippet, Spec
+from ..spec import Field, FieldError, Snippet, Spec
 from .storage_parts import _name_field, _path_segments, _reclaim_field
 
 
@@ -42,6 +43,16 @@ def efs_volume_handle(file_system_id: str, sub_path: str | None, access_point_id
     if sub_path:
         return f"{file_system_id}:{sub_path}"
     return file_system_id
+
+
+def _efs_pv_checks(a: dict[str, Any]) -> Iterable[FieldError]:
+    # external-provisioner finalizes static CSI volumes too (HonorPVReclaimPolicy, GA in Kubernetes 1.33;
+    # the EFS chart ships csi-provisioner v6), so Delete makes it call the driver's DeleteVolume, which
+    # deletes the access point named in the handle (and its directory with --delete-access-point-root-dir).
+    if a.get("reclaim-policy") == "Delete" and a.get("access-point-id"):
+        yield FieldError("reclaim-policy", "Delete on a volume with --access-point-id makes the EFS driver delete that "
+                                           "access point (and, with --delete-access-point-root-dir, its directory and "
+                                           "files) when the claim is deleted; use --reclaim-policy Retain")
 
 
 def render_efs_pv(a: dict[str, Any]) -> Snippet:
@@ -93,6 +104,9 @@ def render_efs_pv(a: dict[str, Any]) -> Snippet:
     if not storage_class:
         notes.append('storageClassName "" keeps the volume out of every class: a claim binds to it only if it also '
                      'sets storageClassName ""; a claim that leaves the field out is given the default class instead.')
+    if a["reclaim-policy"] == "Delete":
+        notes.append("Delete removes this PersistentVolume when its claim is deleted; the handle names no access "
+                     "point, so the driver deletes nothing on EFS.")
     if a["with-claim"]:
         notes.append("claimRef on the volume and volumeName on the claim bind the two to each other only.")
     return Snippet(
@@ -125,8 +139,9 @@ EFS_PV_SPEC = Spec(
         Field("access-mode", "Access mode",
               "ReadWriteMany lets pods on many nodes mount the volume; ReadWriteOnce limits it to one node.",
               type="choice", choices=EFS_ACCESS_MODES, default="ReadWriteMany"),
-        _reclaim_field("Retain", "What happens when the claim is deleted: Retain (recommended for static volumes) "
-                                 "keeps the volume and data; Delete removes the PersistentVolume object."),
+        _reclaim_field("Retain", "What happens when the claim is deleted: Retain (recommended) keeps the volume and "
+                                 "data. Delete asks the driver to delete the volume: it removes the PersistentVolume "
+                                 "and, with an access point, deletes that access point, so Delete is refused then."),
         Field("storage-class-name", "StorageClass name",
               'storageClassName that the volume and its claim share, such as efs-sc. Empty (the default) writes '
               'storageClassName: "" (no class), so no default class can provision a different volume for the claim.',
@@ -144,6 +159,7 @@ EFS_PV_SPEC = Spec(
               when=lambda a: bool(a.get("with-claim"))),
     ),
     render=render_efs_pv,
+    checks=(_efs_pv_checks,),
 )
 
 SPECS = (EFS_PV_SPEC,)

@@ -17,6 +17,10 @@ from .storage_parts import _name_field, _one_line_text, _path_segments, _reclaim
 
 EFS_PRACTICES_SC = ("efs-access-points", "efs-encryption-at-rest", "encrypt-data-at-rest")
 POSIX_ID_MAX = 4294967295  # EFS API Uid/Gid range
+# The driver's GID range (pkg/driver/controller.go, since v1.7.7): 50000 to 50000 + 10,000 when none is
+# given, and a wider range is cut to start + 10,000 (the access point limit per file system).
+DEFAULT_GID_RANGE = (50000, 60000)
+GID_RANGE_LIMIT = 10000
 EFS_PATH_MAX = 100  # EFS access point root directory path length (EFS API and driver)
 EFS_PATH_MAX_SEGMENTS = 4  # EFS API: at most four directories below /
 _SUBPATH_VARIABLES = {"${.PV.name}": 40, "${.PVC.name}": 1, "${.PVC.namespace}": 1}  # shortest expansion
@@ -144,7 +148,7 @@ def render_efs_sc(a: dict[str, Any]) -> Snippet:
     ]
     if a["uid"] is None or a["gid"] is None:
         notes.append("Where uid or gid is unset, the driver gives each access point its own ID from the GID range "
-                     "(its built-in range when none is set).")
+                     f"({DEFAULT_GID_RANGE[0]}-{DEFAULT_GID_RANGE[1]} when none is set, since driver 1.7.7).")
     if a["reclaim-policy"] == "Delete":
         notes.append("Delete removes the access point; the directory's data stays unless the controller runs "
                      "with --delete-access-point-root-dir.")
@@ -152,6 +156,11 @@ def render_efs_sc(a: dict[str, Any]) -> Snippet:
     if a["uid"] is not None and a["gid"] is not None and a["gid-range-start"] is not None:
         warnings.append("--uid and --gid are both set, so the driver never draws from the GID range; drop "
                         "--gid-range-start/--gid-range-end or one of the fixed IDs.")
+    start, end = a["gid-range-start"], a["gid-range-end"]
+    if start is not None and end is not None and end - start > GID_RANGE_LIMIT:
+        warnings.append(f"the GID range {start}-{end} is wider than {GID_RANGE_LIMIT:,} IDs; the driver uses only "
+                        f"{start}-{start + GID_RANGE_LIMIT} (one ID per access point, at most {GID_RANGE_LIMIT:,} per "
+                        f"file system), so set --gid-range-end {start + GID_RANGE_LIMIT} to say what it does.")
     if a["subpath-pattern"] and a["ensure-unique-directory"] is False:
         warnings.append("ensureUniqueDirectory is false: claims whose pattern expands to the same path share one "
                         "directory (a re-created claim finds its old data). Include ${.PVC.namespace} and "
@@ -183,10 +192,10 @@ EFS_SC_SPEC = Spec(
               "Fixed group ID for every access point; empty lets the driver pick one from the GID range.",
               type="int", minimum=0, maximum=POSIX_ID_MAX, example="1000"),
         Field("gid-range-start", "GID range start",
-              "First ID the driver may assign (give both ends or neither; empty leaves the range to the driver).",
+              "First ID the driver may assign (give both ends or neither; empty means the driver's 50000-60000).",
               type="int", minimum=1, maximum=POSIX_ID_MAX, example="50000"),
         Field("gid-range-end", "GID range end",
-              "Last ID of the range; must be greater than the start.",
+              "Last ID of the range; must be greater than the start. The driver uses at most 10,000 IDs from the start.",
               type="int", minimum=1, maximum=POSIX_ID_MAX, example="60000"),
         Field("base-path", "Base path",
               "Directory under which access point directories are created, such as /dynamic; empty means the "

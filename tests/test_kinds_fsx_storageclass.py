@@ -80,7 +80,6 @@ def test_fsx_throughput_table(deployment, storage_type, value, ok):
 def test_fsx_throughput_only_for_persistent():
     p = params("fsx-storageclass", deployment_type="SCRATCH_2", per_unit_storage_throughput="200")
     assert "perUnitStorageThroughput" not in p
-    assert_empty_means_default_or_error("fsx-storageclass", "per-unit-storage-throughput")
     assert_empty_means_default_or_error("fsx-storageclass", "deployment-type")
     assert "per-unit-storage-throughput" in errors("fsx-storageclass", per_unit_storage_throughput="300")
 
@@ -130,3 +129,20 @@ def test_fsx_scratch1_warns_about_transit():
     assert "no encryption in transit" in warning
     assert "SCRATCH_1 does not encrypt data in transit" in snippet.text
     assert render("fsx-storageclass", deployment_type="SCRATCH_2").warnings == ()
+
+
+# Point 9: 250 MB/s/TiB is a PERSISTENT_2 value; an empty throughput picks one each type accepts.
+@pytest.mark.parametrize("raw,expected", [
+    ({}, "250"),
+    ({"deployment-type": "PERSISTENT_1"}, "200"),
+    ({"deployment-type": "PERSISTENT_1", "storage-type": "HDD", "drive-cache-type": "READ"}, "40"),
+])
+def test_fsx_empty_throughput_is_valid_for_the_type(raw, expected):
+    p = params("fsx-storageclass", **{k.replace("-", "_"): v for k, v in raw.items()})
+    assert p["perUnitStorageThroughput"] == expected
+    assert "perUnitStorageThroughput" not in params("fsx-storageclass", deployment_type="SCRATCH_2")
+
+
+# Point 7: Lustre needs TCP 988 and 1018-1023.
+def test_fsx_names_every_lustre_port():
+    assert "988 and ports 1018-1023" in render("fsx-storageclass").text

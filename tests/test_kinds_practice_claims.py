@@ -44,3 +44,11 @@ def test_efs_gid_range_default_and_cap():
 # Point 2: a static PV with an access point and Delete deletes the access point.
 def test_static_access_point_volume_keeps_retain():
     assert "must keep `persistentVolumeReclaimPolicy: Retain`" in text("efs-access-points")
+
+
+# Point 12: SCRATCH_2 encrypts in transit too; only SCRATCH_1 fails "encrypt all traffic".
+def test_scratch2_satisfies_encrypt_all_traffic():
+    body = text("fsx-lustre-encryption")
+    assert '"encrypt all traffic", only a persistent type' not in body
+    assert "rules out only `SCRATCH_1`" in body
+    assert "own KMS key or in-transit encryption" not in body

@@ -237,6 +237,9 @@ def _expected_storage_class(kind: str, a: dict[str, Any]) -> dict[str, Any]:
                      ("file-system-type-version", "fileSystemTypeVersion")):
         if a[fid] is not None and a[fid] != "":
             p[key] = str(a[fid])
+    if a["deployment-type"] in ("PERSISTENT_1", "PERSISTENT_2") and a["per-unit-storage-throughput"] is None:
+        p["perUnitStorageThroughput"] = {"PERSISTENT_2": "250", "PERSISTENT_1": "40" if a["storage-type"] == "HDD"
+                                         else "200"}[a["deployment-type"]]
     return {"name": a["name"], "parameters": p}
 
 

@@ -24,6 +24,8 @@ FSX_THROUGHPUT = {
     ("PERSISTENT_1", "HDD"): (12, 40),
     ("PERSISTENT_2", "SSD"): (125, 250, 500, 1000),
 }
+# What an empty --per-unit-storage-throughput becomes: one value each type accepts (250 is PERSISTENT_2 only).
+FSX_DEFAULT_THROUGHPUT = {("PERSISTENT_2", "SSD"): 250, ("PERSISTENT_1", "SSD"): 200, ("PERSISTENT_1", "HDD"): 40}
 FSX_THROUGHPUT_CHOICES = tuple(str(v) for v in sorted({v for vs in FSX_THROUGHPUT.values() for v in vs}))
 
 
@@ -63,8 +65,11 @@ def render_fsx(a: dict[str, Any]) -> Snippet:
     }
     if a["kms-key-id"]:
         parameters["kmsKeyId"] = a["kms-key-id"]
-    if a["per-unit-storage-throughput"] is not None:
-        parameters["perUnitStorageThroughput"] = str(a["per-unit-storage-throughput"])
+    throughput = a["per-unit-storage-throughput"]
+    if throughput is None and persistent:
+        throughput = FSX_DEFAULT_THROUGHPUT.get((deployment, a["storage-type"] or "SSD"))
+    if throughput is not None:
+        parameters["perUnitStorageThroughput"] = str(throughput)
     if a["storage-type"]:
         parameters["storageType"] = a["storage-type"]
     if a["drive-cache-type"]:
@@ -93,7 +98,8 @@ def render_fsx(a: dict[str, Any]) -> Snippet:
         notes.append("SCRATCH_1 does not encrypt data in transit.")
     else:
         notes.append("Data in transit is encrypted automatically when clients run on EC2 instance types that support it.")
-    notes.append("securityGroupIds is one comma-separated string; the groups must allow Lustre traffic on TCP port 988.")
+    notes.append("securityGroupIds is one comma-separated string; the groups must allow inbound Lustre traffic on TCP "
+                 "port 988 and ports 1018-1023 from the nodes (and between the file system's own interfaces).")
     if a["reclaim-policy"] == "Delete":
         notes.append("Delete removes the whole FSx file system when its claim is deleted.")
     notes.append("Fargate pods cannot mount FSx for Lustre; use EC2 nodes.")
@@ -135,8 +141,9 @@ FSX_SPEC = Spec(
               type="choice", choices=FSX_STORAGE_TYPES, default="SSD"),
         Field("per-unit-storage-throughput", "Throughput per TiB",
               "MB/s per TiB of storage, required for persistent types: PERSISTENT_2 SSD 125/250/500/1000, "
-              "PERSISTENT_1 SSD 50/100/200, PERSISTENT_1 HDD 12/40.",
-              type="choice", choices=FSX_THROUGHPUT_CHOICES, default="250", example="250",
+              "PERSISTENT_1 SSD 50/100/200, PERSISTENT_1 HDD 12/40. Empty picks 250 for PERSISTENT_2, 200 for "
+              "PERSISTENT_1 SSD and 40 for PERSISTENT_1 HDD.",
+              type="choice", choices=FSX_THROUGHPUT_CHOICES, example="250",
               when=lambda a: a.get("deployment-type") in FSX_PERSISTENT),
         Field("drive-cache-type", "HDD read cache",
               "Read cache for HDD storage (required with HDD): READ caches frequently read data on SSD, NONE turns "

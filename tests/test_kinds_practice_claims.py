@@ -52,3 +52,11 @@ def test_scratch2_satisfies_encrypt_all_traffic():
     assert '"encrypt all traffic", only a persistent type' not in body
     assert "rules out only `SCRATCH_1`" in body
     assert "own KMS key or in-transit encryption" not in body
+
+
+# Point 14: excluding every system: user hides ServiceAccounts; counts include 403 and 404.
+def test_audit_practice_keeps_service_accounts_and_says_attempts():
+    body = text("audit-secret-access")
+    assert "Add `and user.username not like /^system:/`" not in body
+    assert "/^system:node:/" in body and "/^system:kube-/" in body and "system:serviceaccount:" in body
+    assert "(403)" in body and "(404)" in body and "responseStatus.code = 200" in body

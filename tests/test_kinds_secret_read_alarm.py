@@ -239,9 +239,23 @@ def test_alarm_warnings():
     same = build(ALARM, {"cluster-name": "c1", "region": "eu-west-1",
                          "sns-topic-arn": "arn:aws:sns:eu-west-1:111122223333:t"})
     assert same.warnings == ()
-    other = build(ALARM, {"cluster-name": "c1", "region": "eu-west-1",
-                          "sns-topic-arn": "arn:aws:sns:us-east-1:111122223333:t"})
-    assert "us-east-1" in other.warnings[0] and "eu-west-1" in other.warnings[0]
+    no_region = build(ALARM, {"cluster-name": "c1", "sns-topic-arn": "arn:aws:sns:us-east-1:111122223333:t"})
+    assert "--region us-east-1" in no_region.warnings[0]
+
+
+# Point 3: PutMetricAlarm refuses a topic in another Region, after the log group and filter were made.
+def test_topic_in_another_region_is_a_field_error():
+    errors = errors_of(ALARM, {"cluster-name": "c1", "region": "eu-west-1",
+                               "sns-topic-arn": "arn:aws:sns:us-east-1:111122223333:t"})
+    assert set(errors) == {"sns-topic-arn"}
+    assert "us-east-1" in errors["sns-topic-arn"] and "arn:aws:sns:eu-west-1:" in errors["sns-topic-arn"]
+
+
+# Point 8: not every step can be run again while another cluster update is in progress.
+def test_alarm_header_does_not_promise_every_step_is_safe_to_rerun():
+    text = build(ALARM, {"cluster-name": "c1"}).text
+    assert "Every step can be run again safely" not in text
+    assert "ResourceInUseException" in text
 
 
 @pytest.mark.parametrize("name", [

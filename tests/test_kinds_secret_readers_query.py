@@ -74,3 +74,10 @@ def test_query_renders_exact_values_or_refuses(spec, namespace, secret, user, ve
     verbs_used = list(dict.fromkeys(answers["verbs"] or ("get", "list", "watch")))
     assert filt == expected_filter(verbs_used, answers["namespace"], answers["secret-name"], answers["user"])
     assert commands[-1] == (f"limit {answers['limit'] or 100}", [])
+
+
+# Point 6: sourceIPs lists X-Forwarded-For first; all but the last entry can be set by the client.
+def test_readers_query_describes_source_ips_as_the_audit_api_does():
+    text = build(READERS, {}).text
+    assert "the first address the API server saw" not in text
+    assert "X-Forwarded-For" in text and "only the last is the address the API server saw" in text

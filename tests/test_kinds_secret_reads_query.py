@@ -128,3 +128,9 @@ def test_secret_name_with_list_verbs_warns():
     assert len(warnings) == 1 and "list" in warnings[0] and "--secret-name" in warnings[0]
     assert build(READS, {"secret-name": "db", "verbs": "get"}).warnings == ()
     assert build(READS, {}).warnings == ()
+
+
+# Point 14: the count includes denied (403) and not-found (404) requests.
+def test_reads_query_says_it_counts_attempts():
+    text = build(READS, {}).text
+    assert "counts attempts" in text and "403" in text and "404" in text

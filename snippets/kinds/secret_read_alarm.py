@@ -110,6 +110,14 @@ def _check_alarm(answers: dict[str, Any]):
             secret_read_pattern(list(dict.fromkeys(verbs)))
         except insights.QueryError as exc:
             yield FieldError("verbs", f"cannot make a metric filter pattern: {exc}")
+    region, topic = answers.get("region"), answers.get("sns-topic-arn")
+    if region and topic and topic.split(":")[3] != region:
+        yield FieldError(
+            "sns-topic-arn",
+            f"is a topic in {topic.split(':')[3]}, but the alarm is created in --region {region}; CloudWatch accepts "
+            f"only a topic in the alarm's Region (the script would stop after making the log group and metric "
+            f"filter), for example arn:aws:sns:{region}:111122223333:security-alerts",
+        )
     period = _given(ALARM_FIELDS, answers, "period")
     evaluations = _given(ALARM_FIELDS, answers, "evaluation-periods")
     if period and evaluations:
@@ -153,7 +161,9 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
     notes = [
         f"Turns on the audit log of EKS cluster {cluster}, counts secret reads ({', '.join(verbs)}) "
         f"in its log group {log_group} with a metric filter and raises the CloudWatch alarm {alarm} "
-        "when they reach the threshold. Every step can be run again safely.",
+        "when they reach the threshold. Every step can be run again, with one exception: while another update of "
+        "the cluster is in progress, EKS refuses update-cluster-config (ResourceInUseException) and the script stops "
+        "before the metric filter and alarm; run it again once that update has finished.",
         'The old EKS best-practices guide\'s metric filter tested $.objectRef.resource = "secret": '
         'it never matches, because the audit log records the plural "secrets" and = on a string is '
         "an exact match.",
@@ -247,10 +257,10 @@ def render_alarm(answers: dict[str, Any]) -> Snippet:
         warnings.append(
             "No --sns-topic-arn: the alarm changes state in the CloudWatch console but notifies nobody."
         )
-    elif region and topic.split(":")[3] != region:
+    elif not region:
         warnings.append(
-            f"The SNS topic is in {topic.split(':')[3]} but the alarm is created in {region}; "
-            "use a topic in the alarm's Region."
+            f"--region is empty: the alarm is created in the AWS CLI's default Region, and PutMetricAlarm refuses "
+            f"the SNS topic unless that Region is {topic.split(':')[3]}; give --region {topic.split(':')[3]}."
         )
     return Snippet(
         text="\n".join(lines) + "\n", filename="secret-read-alarm.sh",

@@ -19,7 +19,8 @@ READER_FIELDS = (
 def render_readers(answers: dict[str, Any]) -> Snippet:
     notes = _query_notes(answers) + [
         "One row per read, newest first: who (user.username), which secret, from which address "
-        "(sourceIPs.0, the first address the API server saw), with which client (userAgent, set "
+        "(sourceIPs.0, the first entry: X-Forwarded-For addresses come first, and every entry but the last "
+        "can be set by the client; only the last is the address the API server saw), with which client (userAgent, set "
         "by the client and easy to fake) and the answer (responseStatus.code: 200 means the "
         "secret was returned, 403 that RBAC refused it).",
         "list and watch events have no objectRef.name: they read every secret in the namespace.",

@@ -15,6 +15,8 @@ def render_reads(answers: dict[str, Any]) -> Snippet:
         "The filter comes before stats on purpose: after stats only the grouping fields and the "
         "count are left. The old EKS best-practices guide sorted, limited and counted first and "
         "filtered last, so its filter had nothing to test and it counted no secret reads.",
+        "reads counts attempts: requests RBAC refused (403) and Secrets that do not exist (404) are included; "
+        "secret-readers-query shows each one's responseStatus.code.",
         "list and watch events have no objectRef.name: their rows show an empty secret name and "
         "stand for reads of every secret in that namespace.",
     ]

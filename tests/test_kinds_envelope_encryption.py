@@ -171,3 +171,9 @@ def test_envelope_reports_every_error_at_once():
     assert {e.field for e in info.value.errors} == {"cluster-name", "region", "key-arn", "tool"}
     region_error = next(e for e in info.value.errors if e.field == "region")
     assert "--region eu-west-1" in region_error.message
+
+
+# Point 8: the AWS CLI route cannot simply be run again after a partial failure.
+def test_aws_cli_route_says_it_is_not_safe_to_run_twice():
+    assert "Not safe to run twice" in build(ENVELOPE_ENCRYPTION, ENVELOPE_CASES["aws-cli"]).text
+    assert "Not safe to run twice" not in build(ENVELOPE_ENCRYPTION, ENVELOPE_CASES["eksctl-existing"]).text

@@ -166,3 +166,10 @@ def test_namespace_isolation_good_input_is_valid_kubernetes(raw):
 @given(raw=st.one_of(_one_hostile(NAMESPACE_ISOLATION, ISOLATION_GOOD), _anything(NAMESPACE_ISOLATION, ISOLATION_GOOD)))
 def test_namespace_isolation_any_input(raw):
     _check_isolation_round_trip(raw)
+
+
+# Point 10: resourceNames can narrow a list or watch when the client selects metadata.name.
+def test_isolation_note_says_when_resource_names_narrow_a_list():
+    text = build(NAMESPACE_ISOLATION, ISOLATION).text
+    assert "resourceNames cannot narrow a list" not in text
+    assert "metadata.name field selector" in text

@@ -168,10 +168,10 @@ POD_BAD = [
     ("name", "Payments_API", "my-app"),
     ("name", "a" * 64, "my-app"),
     ("namespace", "payments.prod", "my-app"),
-    ("image", "Nginx:latest", "public.ecr.aws/nginx/nginx:1.27"),
-    ("image", "nginx:", "public.ecr.aws/nginx/nginx:1.27"),
-    ("image", "nginx@sha256:abc", "public.ecr.aws/nginx/nginx:1.27"),
-    ("image", "nginx latest", "public.ecr.aws/nginx/nginx:1.27"),
+    ("image", "Nginx:latest", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
+    ("image", "nginx:", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
+    ("image", "nginx@sha256:abc", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
+    ("image", "nginx latest", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
     ("secret-name", "db_password", "encrypted-gp3"),
     ("mount-path", "etc/secrets", "/etc/secrets"),
     ("mount-path", "/etc/../secrets", "/etc/secrets"),
@@ -328,3 +328,9 @@ def test_pod_secret_volume_good_input_is_valid_kubernetes(raw):
 @given(raw=st.one_of(_one_hostile(POD_SECRET_VOLUME, POD_GOOD), _anything(POD_SECRET_VOLUME, POD_GOOD)))
 def test_pod_secret_volume_any_input(raw):
     _check_pod_round_trip(raw)
+
+
+# Point 10: the --image example must be able to run as a non-root UID with a read-only root.
+def test_image_example_is_not_stock_nginx():
+    f = POD_SECRET_VOLUME.field("image")
+    assert "nginx" not in f.example and "non-root" in f.help

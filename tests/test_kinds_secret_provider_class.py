@@ -368,3 +368,14 @@ def test_spc_free_text_round_trips_or_fails_cleanly(field, value):
     if field in where:
         # An empty answer means the field's default (the engine's rule).
         assert where[field] == (value or SECRET_PROVIDER_CLASS.field(field).default)
+
+
+# Point 4: the example Deployment is admitted under Pod Security "restricted".
+def test_spc_deployment_meets_pod_security_restricted():
+    docs = validate_docs(build(SECRET_PROVIDER_CLASS, SPC).text)
+    pod = by_kind(docs)["Deployment"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    for container in pod["containers"]:
+        context = container["securityContext"]
+        assert context["allowPrivilegeEscalation"] is False and context["capabilities"] == {"drop": ["ALL"]}

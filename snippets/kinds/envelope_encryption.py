@@ -97,7 +97,11 @@ def _render_envelope(answers: dict[str, Any]) -> Snippet:
         "Turn on automatic rotation for the key too (see kms-key-rotation); the ARN stays the same, so EKS needs "
         "no change.",
     ]
-    parts = [emit.header("envelope-encryption", ENVELOPE_PRACTICES, notes), "set -euo pipefail\n"]
+    if answers["tool"] == "aws-cli":
+        notes.append("Not safe to run twice: once the key is associated, associate-encryption-config fails because "
+                     "the cluster already has a key (eksctl instead returns early). If a later step failed, run only "
+                     "the steps after step 2, with the update ID it printed.")
+    parts = ["#!/usr/bin/env bash\n", emit.header("envelope-encryption", ENVELOPE_PRACTICES, notes), "set -euo pipefail\n"]
     parts.append("\n# 1. Check the key before an irreversible step.\n" + _key_check(region, key) + "\n")
 
     if answers["tool"] == "eksctl":

@@ -61,7 +61,7 @@ def _render_rotation(answers: dict[str, Any]) -> Snippet:
         "These commands work only on keys in your own account: run them as the key owner.",
     ]
     multi_region = validators.kms_key_form(key) == "mrk-id" or "key/mrk-" in key
-    parts = [emit.header("kms-key-rotation", ROTATION_PRACTICES, notes), "set -euo pipefail\n"]
+    parts = ["#!/usr/bin/env bash\n", emit.header("kms-key-rotation", ROTATION_PRACTICES, notes), "set -euo pipefail\n"]
     if multi_region:
         parts.append(
             "\n# Multi-Region key: run this against the primary key in its own Region; the replicas share the\n"

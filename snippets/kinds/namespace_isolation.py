@@ -76,7 +76,8 @@ def _render_isolation(answers: dict[str, Any]) -> Snippet:
         "Secrets are namespaced: a Role and RoleBinding only ever grant access inside their own namespace, so "
         "each application in its own namespace cannot read another's Secrets.",
         "The Role allows only get on the Secrets named in resourceNames. It grants no list or watch: those return "
-        "the contents of every Secret in the namespace, and resourceNames cannot narrow a list.",
+        "Secret contents, and resourceNames narrows a list or watch only when the client asks for that one name "
+        "with a metadata.name field selector; a plain list of the namespace would be refused.",
         "Mounting a Secret as a volume needs no RBAC (the kubelet fetches it for the pod); this Role is for "
         "applications that read their Secret through the Kubernetes API.",
         "RBAC is not the whole fence: anyone who can create pods or workloads in a namespace can mount every Secret "

@@ -31,7 +31,8 @@ POD_VOLUME_FIELDS = (
           type="choice", choices=("Deployment", "Pod"), default="Deployment"),
     Field("replicas", "Replicas", "How many pods the Deployment keeps running.", type="int", default=1,
           minimum=0, maximum=1000, when=_is_deployment),
-    Field("image", "Container image", "Image of the application container; pin a tag or, better, a digest.",
+    Field("image", "Container image", "Image of the application container; pin a tag or, better, a digest. It must run as a non-root user "
+          "(--run-as-user) with a read-only root filesystem, which stock nginx cannot.",
           required=True, example=EXAMPLE_IMAGE, validate=container_image),
     Field("secret-name", "Secret name", "Name of the existing Kubernetes Secret to mount. Create it beforehand "
           "(for example with kubectl create secret, Sealed Secrets or External Secrets); this snippet never holds "

@@ -72,7 +72,8 @@ def _render_sealed_secret(a: dict[str, Any]) -> Snippet:
         "Seals a Secret with the controller's public key so the result can live in git; only the controller "
         "in the cluster can decrypt it. No value appears on a command line: each comes from a file you write.",
         f"Before running: put each value in a file named after its key ({key_files}), exactly its bytes "
-        "(a trailing newline becomes part of the value); write them with an editor, not echo.",
+        "(a trailing newline becomes part of the value). Write each with printf '%s' (editors such as vim and "
+        "echo add a final newline); the script warns about a file that ends with one.",
         f"Scope {scope}: "
         + {
             "strict": "the Secret name and namespace are sealed in; renaming or moving it breaks decryption.",
@@ -91,17 +92,25 @@ def _render_sealed_secret(a: dict[str, Any]) -> Snippet:
         "# 1. The controller's public certificate (safe to share and commit).",
         fetch,
         "",
-        "# 2. Build the Secret from the key files locally (--dry-run=client sends nothing) and seal it in one",
+        "# 2. Warn about a key file that ends with a newline: it would become part of the sealed value.",
+        "for key_file in " + " ".join(shlex.quote(f"./{key}") for key in keys) + "; do",
+        '  if [ -s "$key_file" ] && [ -z "$(tail -c 1 "$key_file")" ]; then',
+        '    echo "warning: $key_file ends with a newline, which becomes part of the value;'
+        " rewrite it with printf '%s'\" >&2",
+        "  fi",
+        "done",
+        "",
+        "# 3. Build the Secret from the key files locally (--dry-run=client sends nothing) and seal it in one",
         "#    pipe, so the plaintext Secret (base64 is not encryption) is never written to disk.",
         pipeline,
         "",
-        f"# 3. Commit and apply {sealed_file}; the controller creates the Secret from it.",
+        f"# 4. Commit and apply {sealed_file}; the controller creates the Secret from it.",
         f"#    Then delete the plaintext key files ({key_files}); never commit them.",
         "",
         f"# {sealed_file} will look like this (ciphertext left out; apply the file kubeseal wrote, not this):",
         *(f"#   {line}" for line in shape_lines),
     ]
-    text = emit.header("sealed-secret", SEALED_PRACTICES, notes) + "\n".join(body) + "\n"
+    text = "#!/usr/bin/env bash\n" + emit.header("sealed-secret", SEALED_PRACTICES, notes) + "\n".join(body) + "\n"
     warnings = []
     if scope == "cluster-wide":
         warnings.append(

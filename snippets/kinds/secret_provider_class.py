@@ -20,6 +20,7 @@ OBJECT_EXAMPLE = "name=prod/db,type=secretsmanager,alias=db-creds,keys=username;
 OBJECT_ITEM_KEYS = ("name", "type", "alias", "keys", "failover")
 OBJECT_TYPES = ("secretsmanager", "ssmparameter")
 CSI_DRIVER = "secrets-store.csi.k8s.io"
+RUN_AS_USER = 10001  # the example container runs as this non-root UID and GID
 SPC_PRACTICES = ("secrets-store-csi-driver", "external-secrets-provider", "rotate-secrets")
 
 
@@ -270,9 +271,21 @@ def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
                 "metadata": {"labels": dict(labels)},
                 "spec": {
                     "serviceAccountName": a["service-account"],
+                    # Pod Security "restricted" (namespace-isolation's --labels example) refuses a pod without these.
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": RUN_AS_USER,
+                        "runAsGroup": RUN_AS_USER,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
                     "containers": [{
                         "name": "app",
                         "image": a["image"],
+                        "securityContext": {
+                            "allowPrivilegeEscalation": False,
+                            "readOnlyRootFilesystem": True,
+                            "capabilities": {"drop": ["ALL"]},
+                        },
                         "volumeMounts": [{"name": "secrets-store", "mountPath": a["mount-path"], "readOnly": True}],
                     }],
                     "volumes": [{
@@ -328,6 +341,9 @@ def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
         "rotationPollInterval; the ASCP README suggests 3600s to limit API cost); files then change in place, "
         "but environment variables and subPath mounts keep the old value.",
         "Not on Fargate: the driver and ASCP run as DaemonSets, which Fargate does not support.",
+        f"The example Deployment meets Pod Security \"restricted\": it runs as UID {RUN_AS_USER}, non-root, with a "
+        "read-only root filesystem, no privilege escalation, no capabilities and the RuntimeDefault seccomp profile; "
+        "the image must be able to run that way.",
     ]
     if a["sync-secret-name"]:
         notes.append(

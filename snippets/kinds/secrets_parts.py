@@ -21,7 +21,9 @@ IMAGE_RE = re.compile(
     rf"^(?P<name>(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
     rf"(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$"
 )
-EXAMPLE_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+# An application image of your own: the pod runs it as a non-root UID with a read-only root filesystem,
+# which stock images such as nginx (root, writes to /var/cache) cannot do.
+EXAMPLE_IMAGE = "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"
 
 # A mount path: absolute, plain characters (no '.' or '..' segments, checked separately).
 MOUNT_PATH_RE = re.compile(r"(?:/[A-Za-z0-9._@+=,~-]+)+/?")

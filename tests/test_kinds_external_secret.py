@@ -203,7 +203,9 @@ def test_eso_items_round_trip_or_fail_cleanly(secret, remote, prop, service, ext
         assert ss.secret_key(d["secretKey"]) is None
         assert set(d["remoteRef"]) <= {"key", "property"}
     if extract is not None and extract.strip():
-        assert external["spec"]["dataFrom"] == [{"extract": {"key": extract.strip()}}]
+        # A list field splits on commas, so "a,b" names two secrets.
+        keys = [part.strip() for part in extract.split(",") if part.strip()]
+        assert external["spec"]["dataFrom"] == [{"extract": {"key": key}} for key in keys]
 
 
 @FAST
@@ -235,3 +237,17 @@ def test_eso_free_text_round_trips_or_fails_cleanly(field, value, cluster_wide):
         "store-name": store["metadata"]["name"],
     }
     assert found[field] == value
+
+
+# Issue 14, item 1: thousands of digits crashed Fraction() ("Exceeds the limit (4300 digits)").
+@pytest.mark.parametrize("value", ["9" * 5000 + "h", "1" * 65, "0." + "0" * 5000 + "1s", "1h" * 40],
+                         ids=["5000-nines", "65-digits", "5000-fraction-digits", "40-parts"])
+def test_absurdly_long_durations_are_a_field_error(value):
+    assert ss.go_duration_ns(value) is None
+    error = assert_error(EXTERNAL_SECRET, {**ESO, "refresh-interval": value}, "refresh-interval", "characters long")
+    assert "such as 1h" in error.message
+
+
+def test_longest_go_duration_is_accepted():
+    assert ss.go_duration_ns("2562047h47m16.854775807s") == 2**63 - 1
+    assert ss.go_duration_ns("2562047h47m16.854775808s") is None

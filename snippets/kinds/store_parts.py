@@ -54,6 +54,9 @@ _NS_PER_UNIT = {
     "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000,
 }
 _MAX_DURATION_NS = 2**63 - 1
+# Go's longest duration is 2562047h47m16.854775807s (32 characters); a longer text is refused before
+# any number in it is converted, so thousands of digits cost nothing (and never reach Fraction's limit).
+MAX_DURATION_LENGTH = 64
 
 
 def secret_key(value: str) -> str | None:
@@ -108,7 +111,7 @@ def go_duration_ns(value: str) -> int | None:
     """Nanoseconds in a Go duration string such as 1h, 30m or 1h30m ('0' and '0s' are zero)."""
     if value == "0":
         return 0
-    if not value:
+    if not value or len(value) > MAX_DURATION_LENGTH:
         return None
     total = Fraction(0)
     position = 0
@@ -123,6 +126,9 @@ def go_duration_ns(value: str) -> int | None:
 
 
 def go_duration(value: str) -> str | None:
+    if len(value) > MAX_DURATION_LENGTH:
+        return (f"is {len(value)} characters long; a duration has at most {MAX_DURATION_LENGTH} (Go's longest is "
+                "2562047h47m16.854775807s), such as 1h, 30m or 1h30m")
     if go_duration_ns(value) is None:
         return (
             f"{value!r} is not a duration; use a number and a unit (h, m, s), "

@@ -177,3 +177,8 @@ def test_envelope_reports_every_error_at_once():
 def test_aws_cli_route_says_it_is_not_safe_to_run_twice():
     assert "Not safe to run twice" in build(ENVELOPE_ENCRYPTION, ENVELOPE_CASES["aws-cli"]).text
     assert "Not safe to run twice" not in build(ENVELOPE_ENCRYPTION, ENVELOPE_CASES["eksctl-existing"]).text
+
+
+# Point 16: KMS v2 caches data keys, so CloudTrail shows occasional calls, not one per read.
+def test_envelope_note_says_kms_v2_caches():
+    assert "not one per Secret read" in build(ENVELOPE_ENCRYPTION, ENVELOPE).text

@@ -110,7 +110,7 @@ def test_eso_parse_key(item, expected):
 def test_eso_header_and_warnings():
     snippet = build(EXTERNAL_SECRET, ESO)
     header = snippet.text.split("---\n", 1)[0]
-    for fragment in ("v1beta1 is no longer served", "kubernetes-external-secrets", "archived",
+    for fragment in ("v1beta1 is no longer served", "kubernetes-external-secrets", "deprecated",
                      "secretsmanager:GetSecretValue", "creationPolicy Owner"):
         assert fragment in header, fragment
     assert snippet.warnings == ()
@@ -251,3 +251,9 @@ def test_absurdly_long_durations_are_a_field_error(value):
 def test_longest_go_duration_is_accepted():
     assert ss.go_duration_ns("2562047h47m16.854775807s") == 2**63 - 1
     assert ss.go_duration_ns("2562047h47m16.854775808s") is None
+
+
+# Point 16: EKS Pod Identity does not work on Fargate; "archived" was not what the sources say.
+def test_controller_auth_note_says_fargate_needs_irsa():
+    text = build(EXTERNAL_SECRET, {**ESO, "auth": "controller"}).text
+    assert "Fargate, which needs IRSA" in text and "archived" not in text

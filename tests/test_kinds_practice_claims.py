@@ -60,3 +60,44 @@ def test_audit_practice_keeps_service_accounts_and_says_attempts():
     assert "Add `and user.username not like /^system:/`" not in body
     assert "/^system:node:/" in body and "/^system:kube-/" in body and "system:serviceaccount:" in body
     assert "(403)" in body and "(404)" in body and "responseStatus.code = 200" in body
+
+
+# Point 15: rotation follows RequiresRepublish since 1.6.0; rotationPollInterval is a minimum.
+@pytest.mark.parametrize("practice_id", ["secrets-store-csi-driver", "rotate-secrets", "external-secrets-provider"])
+def test_csi_rotation_is_republish_driven(practice_id):
+    body = text(practice_id)
+    assert "rotation reconciler" not in body and "It polls every rotationPollInterval" not in body
+    assert "republish" in body
+
+
+# Point 16, one claim each.
+def test_pod_identity_on_fargate_needs_irsa():
+    assert "an ESO controller that runs on Fargate needs IRSA" in text("external-secrets-operator")
+    assert "does not work for pods on Fargate" in text("secrets-store-csi-driver")
+
+
+def test_eso_service_and_creation_policy_values_are_complete():
+    body = text("external-secrets-operator")
+    assert "`CreateOrMerge`" in body and "`CertificateManager`" in body
+
+
+def test_secrets_manager_rotation_facts():
+    body = text("rotate-secrets")
+    assert "managed rotation, which needs no Lambda function" in body
+    assert "--no-rotate-immediately" in body
+
+
+def test_kms_v2_caches_so_cloudtrail_is_not_per_read():
+    body = text("kms-envelope-encryption")
+    assert "a CloudTrail record for every use" not in body and "not one per Secret read" in body
+
+
+@pytest.mark.parametrize("practice_id", ["external-secrets-operator", "external-secrets-provider"])
+def test_kes_deprecation_cites_its_readme(practice_id):
+    body = text(practice_id)
+    assert "archived" not in body
+    assert "url: https://github.com/external-secrets/kubernetes-external-secrets " in body
+
+
+def test_secrets_store_sync_link_has_html():
+    assert "topics/sync-as-kubernetes-secret.html" in text("secrets-store-csi-driver")

@@ -379,3 +379,10 @@ def test_spc_deployment_meets_pod_security_restricted():
     for container in pod["containers"]:
         context = container["securityContext"]
         assert context["allowPrivilegeEscalation"] is False and context["capabilities"] == {"drop": ["ALL"]}
+
+
+# Point 15: since driver 1.6.0 rotation rides on the kubelet's republish; the interval is a minimum.
+def test_spc_rotation_note_follows_requires_republish():
+    text = build(SECRET_PROVIDER_CLASS, SPC).text
+    assert "rotation reconciler" not in text
+    assert "kubelet republishes the volume" in text and "a minimum between rotations" in text

@@ -84,7 +84,8 @@ def _render_envelope(answers: dict[str, Any]) -> Snippet:
     notes = [
         "EKS 1.28 and later already envelope-encrypt all Kubernetes API data (Secrets and every other object) "
         "with KMS v2 and an AWS owned key; nothing needs turning on. Your own key adds a key policy you write, "
-        "CloudTrail records of each use, and rotation on your schedule.",
+        "CloudTrail records of its use (occasional calls: KMS v2 caches data keys, so not one per Secret read), and "
+        "rotation on your schedule.",
         "Irreversible: once a customer managed key is associated it can never be removed or replaced by another "
         "key. Associating only works on a cluster that has no key yet.",
         "The key must be a symmetric encryption key (ENCRYPT_DECRYPT) in the cluster's Region; another account's "

@@ -168,11 +168,12 @@ def _render_external_secret(a: dict[str, Any]) -> Snippet:
     else:
         auth = (
             "Auth: no auth block, so the operator's own identity is used (its IRSA role or an EKS Pod Identity "
-            "association; Pod Identity cannot be combined with serviceAccountRef)."
+            "association; Pod Identity cannot be combined with serviceAccountRef, and it does not work for an "
+            "operator that runs on Fargate, which needs IRSA)."
         )
     notes = [
         "Use external-secrets.io/v1: v1beta1 is no longer served since ESO v0.17.0, and the old "
-        "kubernetes-external-secrets project (kubernetes-client.io/v1) is archived.",
+        "kubernetes-external-secrets project (kubernetes-client.io/v1) is deprecated.",
         auth,
         f"IAM: {actions} on the named objects only."
         + (" With role set, those permissions belong on that role, and the identity above only needs "

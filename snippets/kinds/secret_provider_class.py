@@ -337,8 +337,9 @@ def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
         identity,
         f"IAM for that role: {', '.join(actions)} on these objects only (add kms:Decrypt if a customer managed "
         "key encrypts them).",
-        "Rotation: the driver's rotation reconciler is alpha and off by default (Helm enableSecretRotation=true, "
-        "rotationPollInterval; the ASCP README suggests 3600s to limit API cost); files then change in place, "
+        "Rotation: alpha and off by default (Helm enableSecretRotation=true). Since driver 1.6.0 the driver re-reads "
+        "the store when the kubelet republishes the volume, if rotationPollInterval (a minimum between rotations; the "
+        "ASCP README suggests 3600s to limit API cost) has passed; files then change in place, "
         "but environment variables and subPath mounts keep the old value.",
         "Not on Fargate: the driver and ASCP run as DaemonSets, which Fargate does not support.",
         f"The example Deployment meets Pod Security \"restricted\": it runs as UID {RUN_AS_USER}, non-root, with a "

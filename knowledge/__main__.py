@@ -2,6 +2,7 @@
 walkthrough, each cross-checked against the practice ids. Problems are listed as file:line.
 
 `python -m knowledge DIR` checks only the practice files in DIR."""
+import argparse
 import sys
 
 from .glossary import load_glossary
@@ -12,8 +13,17 @@ from .tour import load_tour
 
 
 def main() -> int:
-    if sys.argv[1:]:
-        return check_practices_in(sys.argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge",
+        description="Check eksguide's content files: the practices, the glossary and the walkthrough, each "
+                    "cross-checked against the practice ids. Problems are listed as file:line on standard "
+                    "error; the exit status is 1 when there are any.",
+    )
+    parser.add_argument("directory", nargs="?", metavar="DIR",
+                        help="check only the practice files in DIR (for example knowledge/practices)")
+    args = parser.parse_args()
+    if args.directory is not None:
+        return check_practices_in([args.directory])
     problems = []
     ids: list[str] = []
     try:

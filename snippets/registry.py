@@ -8,20 +8,20 @@ from .spec import Spec
 
 # kind -> module under snippets.kinds that defines it (in `SPECS`), in listing order.
 KIND_MODULES: dict[str, str] = {
-    "ebs-storageclass": "storage",
-    "efs-storageclass": "storage",
-    "efs-pv": "storage",
-    "fsx-storageclass": "storage",
-    "secret-reads-query": "audit",
-    "secret-readers-query": "audit",
-    "secret-read-alarm": "audit",
-    "secret-provider-class": "secret_stores",
-    "external-secret": "secret_stores",
-    "sealed-secret": "secret_stores",
-    "pod-secret-volume": "secrets",
-    "namespace-isolation": "secrets",
-    "envelope-encryption": "keys",
-    "kms-key-rotation": "keys",
+    "ebs-storageclass": "ebs_storageclass",
+    "efs-storageclass": "efs_storageclass",
+    "efs-pv": "efs_pv",
+    "fsx-storageclass": "fsx_storageclass",
+    "secret-reads-query": "secret_reads_query",
+    "secret-readers-query": "secret_readers_query",
+    "secret-read-alarm": "secret_read_alarm",
+    "secret-provider-class": "secret_provider_class",
+    "external-secret": "external_secret",
+    "sealed-secret": "sealed_secret",
+    "pod-secret-volume": "pod_secret_volume",
+    "namespace-isolation": "namespace_isolation",
+    "envelope-encryption": "envelope_encryption",
+    "kms-key-rotation": "kms_key_rotation",
 }
 
 _cache: dict[str, Spec] = {}

@@ -105,13 +105,11 @@ def test_drawn_answers_pass_their_own_check(spec, data):
     assert disagreements(spec, raw) == []
 
 
-@pytest.mark.xfail(strict=True, reason="snippet issue: ebs-storageclass lets gp3 throughput exceed 0.25 MiB/s per IOPS")
-def test_known_issue_ebs_gp3_throughput_ratio():
+def test_ebs_gp3_throughput_over_iops_is_refused_not_generated():
     _assert_no_finding("ebs-storageclass", {"type": "gp3", "throughput": 2000}, "ebs-gp3-throughput-over-iops")
 
 
-@pytest.mark.xfail(strict=True, reason="snippet issue: efs-pv offers reclaim Delete on a static access-point volume")
-def test_known_issue_efs_pv_access_point_delete():
+def test_efs_pv_reclaim_delete_on_an_access_point_is_refused_not_generated():
     _assert_no_finding("efs-pv", {"file-system-id": "fs-0123456789abcdef0", "access-point-id": "fsap-0123456789abcdef0",
                                   "reclaim-policy": "Delete"}, "efs-static-access-point-delete")
 

@@ -45,7 +45,7 @@ def test_batch_text_echo_sends_no_control_characters(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "ask", "--batch", stdin="ebs \x1b]0;owned\x07 encryption \x1b[2J\n")
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
-    assert "\\x1b" in out
+    assert "ebs" in out and "encryption" in out
 
 
 def test_batch_json_escapes_c1_controls(capsys, monkeypatch):

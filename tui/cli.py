@@ -105,7 +105,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             lines.append(f"  {p.id:<{id_width}}  {p.level:<11}  {p.title}")
         blocks.append("\n".join(lines))
     sys.stdout.write("\n\n".join(blocks) + "\n")
-    sys.stdout.write(style.dim("\nRead one with: eksguide show ID") + "\n")
+    sys.stderr.write(_style(sys.stderr).dim("\nRead one with: eksguide show ID") + "\n")
     return EXIT_OK
 
 
@@ -145,9 +145,6 @@ def _answer_text(reply, kb, limit: int) -> str:
 
     style = _style()
     out: list[str] = []
-    if reply.did_you_mean:
-        out.append(style.warn(f"Did you mean: {_printable(reply.did_you_mean)}"))
-        out.append("")
     term = _defined_term(reply.did_you_mean or reply.question)
     if term is not None:
         import textwrap
@@ -257,14 +254,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch:
         if args.question:
             raise UsageError("ask: give questions on standard input with --batch, not as arguments")
-        for line in sys.stdin:
-            question = line.strip()
+        for question in _batch_questions():
             reply = engine.ask(question, limit=args.limit) if question else None
             if args.json:
-                data = reply.to_dict() if reply else {"question": "", "answers": []}
-                _emit_json(data)
-            elif reply is not None:
-                sys.stdout.write(f"Q: {_printable(question)}\n{_answer_text(reply, kb, args.limit)}\n")
+                _emit_json(_reply_dict(reply) if reply else {"question": "", "answers": []})
+            else:  # one line per question: question, best practice id (or -), its title
+                top = reply.answers[0].practice if reply and reply.answers else None
+                fields = (question, top.id, top.title) if top else (question, "-", "no confident answer")
+                printable = ("".join(ch if ch.isprintable() else " " for ch in f) for f in fields)  # no escapes
+                sys.stdout.write("\t".join(" ".join(f.split()) for f in printable) + "\n")
             sys.stdout.flush()
         return EXIT_OK
     question = " ".join(args.question).strip()
@@ -272,10 +270,33 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UsageError(f"ask: QUESTION is empty; ask something, for example: eksguide ask \"{EXAMPLE_QUESTION}\"")
     reply = engine.ask(question, limit=args.limit)
     if args.json:
-        _emit_json(reply.to_dict())
+        _emit_json(_reply_dict(reply))
     else:
+        if _useful_correction(reply):
+            sys.stderr.write(_style(sys.stderr).warn(f"Did you mean: {_printable(reply.did_you_mean)}") + "\n")
         sys.stdout.write(_answer_text(reply, kb, args.limit))
     return EXIT_OK
+
+
+def _useful_correction(reply) -> bool:
+    """A spelling correction is offered only when it finds an answer ("sops" is not a typo of "ops")."""
+    return bool(reply.did_you_mean and reply.answers)
+
+
+def _reply_dict(reply) -> dict:
+    data = reply.to_dict()
+    if not _useful_correction(reply):
+        data.pop("did_you_mean", None)
+    return data
+
+
+def _batch_questions():
+    """Each line of standard input, decoded as UTF-8 with undecodable bytes replaced (they then
+    separate words, so the rest of the line is still answered), whatever the stream was opened with."""
+    lines = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+    for line in lines:
+        text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+        yield " ".join(text.replace("\ufffd", " ").split())
 
 
 # --------------------------------------------------------------------------- glossary
@@ -297,7 +318,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
             for t in terms:
                 for alias in t.aliases:
                     names.setdefault(alias, t.term)
-            suggestions = list(dict.fromkeys(names[m] for m in _did_you_mean(text, list(names), limit=6)))[:3]
+            suggestions = _glossary_suggestions(text, names)
             hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
             raise UsageError(f"glossary: no term {text!r}{hint} (eksguide glossary lists them all)")
         selected = [term]
@@ -319,6 +340,18 @@ def cmd_glossary(args: argparse.Namespace) -> int:
         blocks.append("\n".join(x for x in (head, body, see) if x))
     sys.stdout.write("\n\n".join(blocks) + "\n")
     return EXIT_OK
+
+
+def _glossary_suggestions(text: str, names: dict[str, str]) -> list[str]:
+    """Terms that name the word (EBS -> "EBS volume"), else close spellings only: WRatio's partial
+    matching would offer unrelated terms that merely share a few letters."""
+    from rapidfuzz import fuzz, process, utils
+
+    word = " ".join(text.lower().split())
+    containing = [term for name, term in names.items() if word and f" {word} " in f" {name.lower()} "]
+    close = [names[m] for m, _s, _i in process.extract(word, list(names), scorer=fuzz.ratio,
+                                                       processor=utils.default_process, limit=6, score_cutoff=66)]
+    return list(dict.fromkeys(containing + close))[:3]
 
 
 # --------------------------------------------------------------------------- snippet
@@ -378,7 +411,7 @@ def _kind_parser(spec) -> argparse.ArgumentParser:
             fields.add_argument(field.flag, dest=dest, default=None,
                                 metavar=field.id.upper().replace("-", "_"), help=_field_help(field))
     out = parser.add_argument_group("output")
-    out.add_argument("-o", "--output", metavar="FILE", help="write the snippet to FILE (atomically) instead of standard output")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the snippet to FILE (atomically) instead of standard output; - means standard output")
     out.add_argument("--force", action="store_true", help="with --output: replace FILE if it exists")
     out.add_argument("--json", action="store_true", help="print {kind, filename, language, practices, warnings, text} as JSON")
     return parser
@@ -412,7 +445,10 @@ def cmd_snippet(argv: list[str]) -> int:
     import snippets
     from snippets import SnippetError, UnknownKind
 
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv:
+        sys.stderr.write(SNIPPET_USAGE + "\neksguide snippet: name a kind (eksguide snippet --list shows them)\n")
+        return EXIT_USAGE
+    if argv[0] in ("-h", "--help"):
         sys.stdout.write(SNIPPET_USAGE + "\nKinds:\n")
         return _snippet_list(False)
     if argv[0] in ("-l", "--list") or argv[0] == "--json" and argv[1:2] in (["-l"], ["--list"]):
@@ -438,7 +474,7 @@ def cmd_snippet(argv: list[str]) -> int:
     args = parser.parse_args(argv[1:])
     if args.output is not None and not args.output.strip():
         raise UsageError(f"snippet: --output needs a file name, for example --output {spec.kind}.yaml")
-    if args.force and not args.output:
+    if args.force and (not args.output or args.output == "-"):
         raise UsageError("snippet: --force only makes sense with --output FILE")
     raw = {}
     for field in spec.fields:
@@ -464,6 +500,8 @@ def cmd_snippet(argv: list[str]) -> int:
             "kind": snippet.kind, "filename": snippet.filename, "language": snippet.language,
             "practices": list(snippet.practices), "warnings": list(snippet.warnings), "text": snippet.text,
         }, ensure_ascii=False) + "\n"
+    if args.output == "-":  # the usual spelling of standard output
+        args.output = None
     if args.output:
         from .files import FileExists, write_atomic
 
@@ -577,7 +615,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print {"question": ..., "answers": [{"id", "title", "score", "snippets"}, ...]}; '
                         'answers is empty when nothing answers the question')
-    p.add_argument("--batch", action="store_true", help="read one question per line from standard input; one reply per line")
+    p.add_argument("--batch", action="store_true", help="read one question per line from standard input; one reply per line (with --json a JSON "
+                        "object, else question, best practice id and title separated by tabs)")
     p.set_defaults(func=cmd_ask)
 
     sub.add_parser("snippet", help="generate manifests, queries and commands (eksguide snippet --help)", add_help=False)
@@ -607,6 +646,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
+        if argv == ["--version"]:  # answered without building the parser, which imports knowledge
+            sys.stdout.write(f"eksguide {_version()}\n")
+            return EXIT_OK
         if argv and argv[0] == "snippet":
             return cmd_snippet(argv[1:])
         if argv and argv[0] == "check":

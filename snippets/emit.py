@@ -51,6 +51,11 @@ class _Dumper(_BaseDumper):
         return True
 
 
+class BlockText(str):
+    """A multi-line string that reads best as a YAML literal block (`|`), such as YAML embedded
+    in a field; where YAML allows no block for the text, PyYAML quotes it, so it stays exact."""
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     if ambiguous(data):
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
@@ -58,6 +63,8 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(
+    BlockText, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|"))
 
 
 def _one_line(text: str) -> str:

@@ -7,8 +7,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from .. import emit, validators
 from ..spec import Field, FieldError, Snippet, Spec
 from .keys_parts import (
@@ -73,7 +71,7 @@ def _cluster_config(answers: dict[str, Any]) -> str:
         "metadata": {"name": answers["cluster-name"], "region": answers["region"]},
         "secretsEncryption": {"keyARN": answers["key-arn"]},
     }
-    return yaml.safe_dump(config, sort_keys=False, default_flow_style=False, width=1000)
+    return emit.yaml_text(config)
 
 
 def _render_envelope(answers: dict[str, Any]) -> Snippet:

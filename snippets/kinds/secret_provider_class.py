@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from .. import emit, validators
 from ..spec import Field, FieldError, Snippet, Spec
 from .store_parts import (
@@ -75,10 +73,7 @@ def _spc_checks(answers: dict[str, Any]) -> Iterator[FieldError]:
 def _render_secret_provider_class(a: dict[str, Any]) -> Snippet:
     objects = [parse_object(item) for item in a["object"]]
     parameters: dict[str, str] = {
-        "objects": _BlockText(yaml.safe_dump(
-            [obj.as_parameter() for obj in objects], sort_keys=False, default_flow_style=False,
-            allow_unicode=True, width=1000,
-        )),
+        "objects": _BlockText(emit.yaml_text([obj.as_parameter() for obj in objects])),
         "region": a["region"],
     }
     if a["failover-region"]:

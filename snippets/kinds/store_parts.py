@@ -12,9 +12,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-import yaml
-
-from .. import validators
+from .. import emit, validators
 
 
 # Kubernetes Secret (and ConfigMap) data keys: IsConfigMapKey in apimachinery.
@@ -166,30 +164,11 @@ def _one_of(fields: Iterable[str]) -> str:
     return ", ".join(fields)
 
 
-class _BlockText(str):
-    """A multi-line string that reads best as a YAML literal block (`|`)."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes _BlockText as a literal block when YAML allows one for the text;
-    otherwise PyYAML falls back to a quoted scalar by itself, so any text stays exact. Repeated
-    objects are written out in full, never as &anchor/*alias."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-_Dumper.add_representer(
-    _BlockText, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
-)
+_BlockText = emit.BlockText
 
 
 def _documents(docs: list[dict[str, Any]]) -> str:
-    # Same settings as emit.yaml_documents, plus literal blocks for embedded YAML strings.
-    return yaml.dump_all(
-        docs, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-        explicit_start=True, allow_unicode=True, width=1000,
-    )
+    return emit.yaml_documents(docs)
 
 
 def _valid(value: Any, validator) -> bool:

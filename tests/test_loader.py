@@ -137,7 +137,7 @@ def test_check_command_reports_problems_without_a_traceback(tmp_path):
 def test_check_command_passes_on_the_shipped_content():
     run = subprocess.run([sys.executable, "-m", "knowledge"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "20 practices, " in run.stdout and "all valid" in run.stdout
+    assert "20 practices with " in run.stdout and "all valid" in run.stdout
 
 
 

@@ -47,9 +47,9 @@ THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
                      "margin", "ratio")
-DECISION_WEIGHTS = (0.649, -2.890, 2.635, 0.494, 1.359, 0.555, 3.502, -4.014, 0.493, 1.094, 0.679)
-DECISION_BIAS = -4.180
-MIN_CONFIDENCE = 0.5
+DECISION_WEIGHTS = (0.556, -2.487, 2.336, 0.340, 2.155, 0.820, 3.250, -3.330, 0.198, 1.006, 0.999)
+DECISION_BIAS = -4.369
+MIN_CONFIDENCE = 0.4
 QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
 QUOTE_LEAD = 1.15  # ... and only when it leads the next entry by this factor
 QUOTE_RECALL = 0.2  # an entry to quote must above all say what the question asks

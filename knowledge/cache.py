@@ -13,7 +13,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,6 +31,13 @@ def cache_directory() -> Path | None:
             return Path(setting).expanduser()
         except RuntimeError:  # "~nosuchuser/...": no home directory to expand to
             return None
+    if sys.platform.startswith("linux"):
+        # platformdirs' answer on Linux (the XDG base directory spec), without the few
+        # milliseconds its import costs every `eksguide ask`
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        if not base or not os.path.isabs(base):
+            base = os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "eksguide"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("eksguide"))
@@ -89,6 +95,8 @@ def write(path: Path | None, value: object) -> None:
     """Best effort: write atomically and drop older files of the same prefix; never raise."""
     if path is None:
         return
+    import tempfile  # only when writing: it pulls in shutil, random and more
+
     prefix = path.name.split("-", 1)[0]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

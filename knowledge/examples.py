@@ -62,9 +62,9 @@ class ExampleIndex:
             idf = self.idf.get(term)
             if idf is None:
                 continue
+            cap = q_weight * idf  # the smaller of the two weights: a synonym meets a typed word at its own weight
             for index, value in self.postings[term]:
-                # the smaller of the two weights: a synonym in the question meets a typed word at its own weight
-                overlap[index] += min(value, q_weight * idf)
+                overlap[index] += value if value < cap else cap
         q_norm = self.query_norm(weights)
         out: dict[int, float] = {}
         for index, shared in overlap.items():

@@ -7,9 +7,8 @@ file and line so that the person editing it can jump straight there; a broken fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-Path = tuple[Any, ...]
+Path = tuple  # keys and list indexes from the document root (typing.Any is not imported: it costs start-up)
 
 
 @dataclass(frozen=True, order=True)
@@ -33,12 +32,12 @@ class ContentError(Exception):
 class LocatedYaml:
     """A parsed YAML document plus the line of every key and list item in it."""
 
-    def __init__(self, data: Any, lines: dict[Path, int], first_line: int):
+    def __init__(self, data: object, lines: dict[Path, int], first_line: int):
         self.data = data
         self._lines = lines
         self._first_line = first_line
 
-    def line(self, *path: Any) -> int:
+    def line(self, *path: object) -> int:
         """The line of `path` (keys and list indexes), or of its nearest located parent."""
         while path not in self._lines and path:
             path = path[:-1]
@@ -85,7 +84,7 @@ def _walk(node, path: Path, lines: dict[Path, int], problems: list[Problem], fil
     import yaml
 
     if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
+        seen: set = set()
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, yaml.ScalarNode):

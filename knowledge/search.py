@@ -188,19 +188,20 @@ class SearchEngine:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         top = scores[order[0]]
         answers = []
+        entry_sims = self.entries.similarities(analysed.weights, recall_weight=QUOTE_RECALL)
         for doc in order[:limit]:
             if scores[doc] < FOLLOWER_RATIO * top:
                 break
             practice = self.practices[doc]
-            entry = self._quote(practice.id, analysed.weights) if len(answers) < 3 else None
+            entry = self._quote(practice.id, entry_sims) if len(answers) < 3 else None
             kinds = _rank_kinds(practice.snippets, analysed.weights) if analysed.wants_snippet else ()
             relevance = min(confidence * scores[doc] / top, 0.9999)
             answers.append(Answer(practice, relevance, self.ranker.matched(doc, analysed), kinds, entry))
         return Reply(answers=tuple(answers), **reply_args)
 
-    def _quote(self, practice_id: str, weights) -> FaqEntry | None:
-        """The practice's FAQ entry that best answers the question, when one is close enough."""
-        sims = self.entries.similarities(weights, recall_weight=QUOTE_RECALL)
+    def _quote(self, practice_id: str, sims: dict[int, float]) -> FaqEntry | None:
+        """The practice's FAQ entry that best answers the question, when one is close enough
+        (`sims`: the question's similarity to every entry)."""
         ranked = sorted(((sim, index) for index, sim in sims.items() if self.entries.labels[index] == practice_id),
                         reverse=True)[:2] + [(0.0, -1), (0.0, -1)]
         (best, index), (second, _) = ranked[0], ranked[1]

@@ -6,8 +6,9 @@ title are emphasised when the output is a terminal, practice links become a poin
 """
 from __future__ import annotations
 
+import os
+import sys
 import re
-import shutil
 import textwrap
 from collections.abc import Iterable
 
@@ -39,7 +40,18 @@ class Style:
 
 
 def width() -> int:
-    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns))
+    # shutil.get_terminal_size's rule (COLUMNS, then the terminal, then a default) without
+    # importing shutil, which `eksguide ask` would pay for at every start
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 88
+    return max(40, min(100, columns))
 
 
 def markdown_text(body: str, style: Style, columns: int | None = None) -> str:

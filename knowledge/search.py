@@ -46,10 +46,11 @@ THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the
 # probability from which eksguide answers.
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
-                     "margin", "ratio")
-DECISION_WEIGHTS = (0.556, -2.487, 2.336, 0.340, 2.155, 0.820, 3.250, -3.330, 0.198, 1.006, 0.999)
-DECISION_BIAS = -4.369
-MIN_CONFIDENCE = 0.4
+                     "margin", "share", "coverage shortfall")
+DECISION_WEIGHTS = (0.644, -2.174, 2.760, -0.840, 2.896, 0.828, 2.799, -2.890, 0.831, 0.996, 6.114, -3.029)
+DECISION_BIAS = -7.832
+MIN_CONFIDENCE = 0.5
+MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
 QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
 QUOTE_LEAD = 1.15  # ... and only when it leads the next entry by this factor
 QUOTE_RECALL = 0.2  # an entry to quote must above all say what the question asks
@@ -184,7 +185,7 @@ class SearchEngine:
         if judged is None:
             return Reply(answers=(), **reply_args)
         confidence, order, scores, nearest, neighbour = judged
-        if confidence < MIN_CONFIDENCE:
+        if confidence < MIN_CONFIDENCE or self.ranker.coverage(order[0], analysed) < MIN_COVERAGE:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         top = scores[order[0]]
         answers = []
@@ -235,6 +236,7 @@ class SearchEngine:
         practice = scores[top]
         neighbour = scores[others[0]] if others else 0.0
         units = max(len(analysed.units), 1)
+        coverage = self.ranker.coverage(top, analysed) if analysed.units else 0.0
         return (
             practice,
             neighbour,
@@ -242,11 +244,12 @@ class SearchEngine:
             nearest.get(top, (0.0, -1))[0],
             nearest.get(others[0], (0.0, -1))[0] if others else 0.0,
             scores[order[1]] if len(order) > 1 else 0.0,
-            self.ranker.coverage(top, analysed) if analysed.units else 0.0,
+            coverage,
             analysed.foreign / units,
             math.log(1 + sum(1 for t in q.weights if " " not in t)),
             practice - neighbour,
-            practice / (neighbour + 0.05),
+            practice / (practice + neighbour + 0.1),  # bounded: a ratio would run away when nothing competes
+            max(0.0, 0.4 - coverage),  # a practice that explains under 40% of the question is suspect
         )
 
     def _scores(self, q) -> tuple[dict[int, float], dict[int, tuple[float, int]], dict[int, float]]:

@@ -99,7 +99,10 @@ async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
         top = reply.answers[0].practice
         assert md_escape(top.title) in exchange.markdown
         assert md_escape(top.summary) in exchange.markdown
-        assert "## Sources" in exchange.markdown
+        # Answer first: the summary and the "How" steps; the rest of the practice is folded.
+        assert "## How" in exchange.markdown and "## Why" not in exchange.markdown
+        assert [title for title, _ in exchange.sections][-2:] == ["Sources", "What changed since the old guide"] \
+            or "Sources" in [title for title, _ in exchange.sections]
         assert exchange.wizards, "the answer should offer a wizard"
         kind = exchange.wizards[0]
         assert kind in top.snippets

@@ -47,6 +47,10 @@ async def type_into(pilot, control: Input, text: str) -> None:
         control.insert_text_at_cursor(text[4:])
     await pilot.pause()
     assert control.value == text
+    forms = [node for node in control.ancestors if isinstance(node, SpecForm)]
+    if forms:  # a wizard checks once typing pauses: wait for that check
+        await wait_until(pilot, lambda: not forms[0].pending)
+        await pilot.pause()
 
 
 async def wait_until(pilot, condition, tries: int = 100) -> None:

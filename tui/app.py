@@ -28,6 +28,9 @@ from .screens.browse import BrowseScreen
 from .screens.help import HelpScreen
 from .screens.tour import TourScreen
 from .screens.wizards import WizardPickerScreen, WizardScreen
+from .widgets import option_paging
+
+option_paging.install()
 
 SECTION_MODES = ("ask", "browse", "wizards", "tour")
 

@@ -132,9 +132,15 @@ class WizardScreen(SectionScreen):
 
     def _ready(self, verb: str) -> Snippet | None:
         """The snippet to copy or save; otherwise every error is shown and the first field focused."""
-        errors = self.form.reveal_all()
-        if self.snippet is not None and not errors:
-            return self.snippet
+        errors = self.form.reveal_all()  # also runs a check that typing had put off
+        if not errors:
+            answers, errors = snippets.check(self.spec, self.form.raw())
+        if not errors:
+            result = self._render_snippet(answers)
+            if isinstance(result, Snippet):
+                self.snippet = result
+                return result
+            errors = [FieldError("render", f"the wizard failed ({result})")]
         labels = self._labels()
         names = ", ".join(dict.fromkeys(labels.get(e.field, e.field) for e in errors)) or "the form"
         self.notify(f"Fix {names} before you {verb}.", title="Not ready yet", severity="error", markup=False)

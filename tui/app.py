@@ -83,8 +83,10 @@ class EksGuideApp(App[None]):
         lessons: Sequence | None = None,
         glossary: Sequence | None = None,
         progress_dir: str | Path | None = None,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink  # False: steady text cursors (deterministic snapshots)
         self.start_mode = start if start in SECTION_MODES else "ask"
         self.kb = knowledge if knowledge is not None else load_knowledge()
         self._shipped_content = knowledge is None

@@ -311,7 +311,7 @@ class AskScreen(SectionScreen):
         if action == "open_wizard":
             return True if latest is not None and latest.wizards else None
         if action == "copy_code":
-            return True if latest is not None and latest.code else None
+            return True if latest is not None and latest.code else False
         if action == "whole_practice":
             return True if latest is not None and latest.sections else None
         return True

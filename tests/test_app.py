@@ -372,8 +372,11 @@ async def test_generated_form_conditions_checks_and_reopen(tmp_path):
         assert "level:" not in preview_text(app)
         text = preview_text(app)
 
-        # Leave and come back: the answers are still there.
+        # Leave (back to Ask, where it was opened) and come back: the answers are still there.
         await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "ask"
+        await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, WizardPickerScreen)
         await pilot.press("enter")

@@ -104,3 +104,24 @@ async def test_faq_answer_leads_and_code_blocks_get_copy_keys(tmp_path):
         # Without the engine's faq attribute (before it lands) the summary leads.
         plain = SimpleNamespace(practice=practice, score=0.9, matched=(), snippets=())
         assert "> Turn on encryption" in screen.reply_exchange(Reply("q", (plain,))).markdown
+
+
+@app_test
+async def test_esc_from_a_wizard_returns_to_the_answer_that_offered_it(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.ask("demo volumes")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.current_mode == "wizards"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "ask"
+        # Opened from the list of wizards, Esc goes back to that list.
+        await pilot.press("f4", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "wizards" and app.screen.query("#wizard-list")

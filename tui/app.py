@@ -167,8 +167,11 @@ class EksGuideApp(App[None]):
             await self.switch_mode(mode)
 
     def action_help(self) -> None:
+        # Built once and kept: the list of keys does not change while the app runs.
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            if not self.is_screen_installed("help"):
+                self.install_screen(HelpScreen(), "help")
+            self.push_screen("help")
 
     async def show_practice(self, practice_id: str) -> None:
         """Open a practice in Browse."""
@@ -186,6 +189,7 @@ class EksGuideApp(App[None]):
         if spec is None:
             self.notify(f"The {kind} wizard is not available in this version.", severity="warning", markup=False)
             return
+        origin = self.current_mode if self.current_mode in SECTION_MODES else "wizards"
         await self.switch_mode("wizards")
         while isinstance(self.screen, WizardScreen):
             if self.screen.spec.kind == kind:
@@ -196,6 +200,9 @@ class EksGuideApp(App[None]):
         name = f"wizard:{kind}"
         if not self.is_screen_installed(name):
             self.install_screen(WizardScreen(spec), name)
+        wizard = self.get_screen(name)
+        if isinstance(wizard, WizardScreen):
+            wizard.origin = origin
         await self.push_screen(name)
 
     async def ask_question(self, question: str) -> None:

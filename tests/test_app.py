@@ -48,8 +48,8 @@ async def type_into(pilot, control: Input, text: str) -> None:
     await pilot.pause()
     assert control.value == text
     forms = [node for node in control.ancestors if isinstance(node, SpecForm)]
-    if forms:  # a wizard checks once typing pauses: wait for that check
-        await wait_until(pilot, lambda: not forms[0].pending)
+    if forms and forms[0].pending:  # a wizard checks once typing pauses: run that check now
+        forms[0].validate()
         await pilot.pause()
 
 
@@ -527,32 +527,35 @@ async def test_corrupt_progress_file_is_set_aside_with_a_warning(tmp_path):
 # ----------------------------------------------------------------------------- palette, help, sizes
 
 
+PALETTE_JUMPS = [
+    ("rotate", "Practice: Rotate demo keys",
+     lambda app: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
+    ("wizard demo", "Wizard: Demo configuration", lambda app: isinstance(app.screen, WizardScreen)),
+    ("lesson 2", "Lesson 2: Demo keys",
+     lambda app: isinstance(app.screen, TourScreen) and app.screen.lesson_id == "demo-two"),
+]
+
+
+@pytest.mark.parametrize("query, expected, check", PALETTE_JUMPS, ids=["practice", "wizard", "lesson"])
 @app_test
-async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path):
+async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path, query, expected, check):
     app = demo_app(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        for query, expected, check in (
-            ("rotate", "Practice: Rotate demo keys",
-             lambda: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
-            ("wizard demo", "Wizard: Demo configuration", lambda: isinstance(app.screen, WizardScreen)),
-            ("lesson 2", "Lesson 2: Demo keys",
-             lambda: isinstance(app.screen, TourScreen) and app.screen.lesson_id == "demo-two"),
-        ):
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*query)
-            commands = app.screen.query_one("CommandList", OptionList)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*query)
+        commands = app.screen.query_one("CommandList", OptionList)
 
-            def first_is_expected() -> bool:
-                if not commands.option_count or commands.highlighted is None:
-                    return False
-                return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(expected)
+        def first_is_expected() -> bool:
+            if not commands.option_count or commands.highlighted is None:
+                return False
+            return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(expected)
 
-            await wait_until(pilot, first_is_expected)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert check(), query
+        await wait_until(pilot, first_is_expected)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert check(app), query
 
 
 @app_test
@@ -575,31 +578,27 @@ async def test_help_lists_every_key(tmp_path):
     assert [heading for heading, _ in help_sections()][0] == "Everywhere"
 
 
+@pytest.mark.parametrize("mode, step", [("ask", None), ("browse", None), ("wizards", "wizard"),
+                                        ("tour", None), ("ask", "help")])
 @app_test
-async def test_every_screen_survives_resizing(tmp_path):
+async def test_every_screen_survives_resizing(tmp_path, mode, step):
     app = demo_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.ask("demo volumes")
         await settle(pilot)
-
-        async def wizard() -> None:
+        await app.action_section(mode)
+        if step == "wizard":
             await app.open_wizard("demo-config")
-
-        async def help_screen() -> None:
+        elif step == "help":
             await pilot.press("f1")
-
-        for mode, step in (("ask", None), ("browse", None), ("wizards", wizard), ("tour", None), ("ask", help_screen)):
-            await app.action_section(mode)
-            if step is not None:
-                await step()
-            await settle(pilot)
-            # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
-            for size in ((140, 45), (40, 12), (10, 5), (80, 24)):
-                await pilot.resize_terminal(*size)
-                await pilot.pause()
-            assert app.screen.size == (80, 24)
-            assert app.current_mode == mode
+        await settle(pilot)
+        # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
+        for size in ((140, 45), (40, 12), (10, 5), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.screen.size == (80, 24)
+        assert app.current_mode == mode
 
 
 def test_form_messages_name_fields_not_flags():

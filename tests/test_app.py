@@ -87,8 +87,8 @@ def errors_shown(form: SpecForm) -> dict[str, str]:
 
 
 @app_test
-async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
-    """ask -> answer -> open the offered wizard -> one invalid value, then valid -> preview -> save."""
+async def test_ask_answer_opens_the_offered_wizard(tmp_path, monkeypatch):
+    """ask -> answer first -> Tab to the suggestions -> Enter opens the offered wizard."""
     monkeypatch.chdir(tmp_path)
     app = EksGuideApp(progress_dir=tmp_path / "home")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -120,6 +120,19 @@ async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, WizardScreen) and screen.spec.kind == kind
+
+
+@app_test
+async def test_real_wizard_fill_and_save(tmp_path, monkeypatch):
+    """The wizard that answer offers: one invalid value, then valid -> preview -> save -> copy."""
+    monkeypatch.chdir(tmp_path)
+    reply = default_engine().ask("how do I mount a secret as a file in a pod")
+    kind = next(k for k in (*reply.answers[0].snippets, *reply.answers[0].practice.snippets))
+    app = EksGuideApp(progress_dir=tmp_path / "home")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_wizard(kind)
+        await settle(pilot)
+        screen = app.screen
         spec = snippets.get(kind)
         form = screen.query_one(SpecForm)
 

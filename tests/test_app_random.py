@@ -32,7 +32,7 @@ async def test_random_actions_never_stop_the_app(tmp_path, monkeypatch, seed):
     app = demo_app(tmp_path / "home")
     done: list[str] = []
     async with app.run_test(size=rng.choice(SIZES)) as pilot:
-        for _ in range(24):
+        for _ in range(18):
             roll = rng.random()
             if roll < 0.08:
                 size = rng.choice(SIZES)

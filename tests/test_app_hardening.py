@@ -107,3 +107,21 @@ async def test_browse_enter_acts_on_the_practice_under_the_cursor(tmp_path):
         tree = screen.query_one("#practice-tree")
         await pilot.press("down", "down", "down", "enter")
         assert screen.current == tree.cursor_node.data
+
+
+@app_test
+async def test_footer_is_not_rebuilt_when_its_keys_stay_the_same(tmp_path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.open_wizard("demo-config")
+        await pilot.pause()
+        footer = app.screen.query_one("SteadyFooter")
+        keys = list(footer.children)
+        await pilot.press("tab")  # Name -> Mode: the same keys
+        await pilot.pause()
+        assert list(footer.children) == keys and keys
+        await pilot.press("f2")  # another screen, other keys
+        await pilot.pause()
+        shown = " ".join(str(key.description) for key in app.screen.query_one("SteadyFooter").children
+                         if hasattr(key, "description"))
+        assert "Suggestions" in shown

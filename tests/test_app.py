@@ -45,6 +45,10 @@ async def type_into(pilot, control: Input, text: str) -> None:
         control.insert_text_at_cursor(text[4:])
     await pilot.pause()
     assert control.value == text
+    forms = [node for node in control.ancestors if isinstance(node, SpecForm)]
+    if forms and forms[0].pending:  # a wizard checks once typing pauses: run that check now
+        forms[0].validate()
+        await pilot.pause()
 
 
 async def wait_until(pilot, condition, tries: int = 100) -> None:
@@ -81,8 +85,8 @@ def errors_shown(form: SpecForm) -> dict[str, str]:
 
 
 @app_test
-async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
-    """ask -> answer -> open the offered wizard -> one invalid value, then valid -> preview -> save."""
+async def test_ask_answer_opens_the_offered_wizard(tmp_path, monkeypatch):
+    """ask -> answer first -> Tab to the suggestions -> Enter opens the offered wizard."""
     monkeypatch.chdir(tmp_path)
     app = EksGuideApp(progress_dir=tmp_path / "home")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -97,7 +101,10 @@ async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
         top = reply.answers[0].practice
         assert md_escape(top.title) in exchange.markdown
         assert md_escape(top.summary) in exchange.markdown
-        assert "## Sources" in exchange.markdown
+        # Answer first: the summary and the "How" steps; the rest of the practice is folded.
+        assert "## How" in exchange.markdown and "## Why" not in exchange.markdown
+        assert [title for title, _ in exchange.sections][-2:] == ["Sources", "What changed since the old guide"] \
+            or "Sources" in [title for title, _ in exchange.sections]
         assert exchange.wizards, "the answer should offer a wizard"
         kind = exchange.wizards[0]
         assert kind in top.snippets
@@ -111,6 +118,19 @@ async def test_ask_answer_wizard_fill_and_save(tmp_path, monkeypatch):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, WizardScreen) and screen.spec.kind == kind
+
+
+@app_test
+async def test_real_wizard_fill_and_save(tmp_path, monkeypatch):
+    """The wizard that answer offers: one invalid value, then valid -> preview -> save -> copy."""
+    monkeypatch.chdir(tmp_path)
+    reply = default_engine().ask("how do I mount a secret as a file in a pod")
+    kind = next(k for k in (*reply.answers[0].snippets, *reply.answers[0].practice.snippets))
+    app = EksGuideApp(progress_dir=tmp_path / "home")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_wizard(kind)
+        await settle(pilot)
+        screen = app.screen
         spec = snippets.get(kind)
         form = screen.query_one(SpecForm)
 
@@ -363,8 +383,11 @@ async def test_generated_form_conditions_checks_and_reopen(tmp_path):
         assert "level:" not in preview_text(app)
         text = preview_text(app)
 
-        # Leave and come back: the answers are still there.
+        # Leave (back to Ask, where it was opened) and come back: the answers are still there.
         await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "ask"
+        await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, WizardPickerScreen)
         await pilot.press("enter")
@@ -433,32 +456,35 @@ async def test_copy_and_save_refuse_until_valid_then_ask_before_overwrite(tmp_pa
 # ----------------------------------------------------------------------------- palette, help, sizes
 
 
+PALETTE_JUMPS = [
+    ("rotate", "Practice: Rotate demo keys",
+     lambda app: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
+    ("wizard demo", "Wizard: Demo configuration", lambda app: isinstance(app.screen, WizardScreen)),
+    ("lesson 2", "Lesson 2: Demo keys",
+     lambda app: isinstance(app.screen, TourScreen) and app.screen.lesson_id == "demo-two"),
+]
+
+
+@pytest.mark.parametrize("query, expected, check", PALETTE_JUMPS, ids=["practice", "wizard", "lesson"])
 @app_test
-async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path):
+async def test_palette_jumps_to_practice_wizard_and_lesson(tmp_path, query, expected, check):
     app = demo_app(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        for query, expected, check in (
-            ("rotate", "Practice: Rotate demo keys",
-             lambda: isinstance(app.screen, BrowseScreen) and app.screen.current == "demo-keys"),
-            ("wizard demo", "Wizard: Demo configuration", lambda: isinstance(app.screen, WizardScreen)),
-            ("lesson 2", "Lesson 2: Demo keys",
-             lambda: isinstance(app.screen, TourScreen) and app.screen.lesson_id == "demo-two"),
-        ):
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*query)
-            commands = app.screen.query_one("CommandList", OptionList)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*query)
+        commands = app.screen.query_one("CommandList", OptionList)
 
-            def first_is_expected() -> bool:
-                if not commands.option_count or commands.highlighted is None:
-                    return False
-                return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(expected)
+        def first_is_expected() -> bool:
+            if not commands.option_count or commands.highlighted is None:
+                return False
+            return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(expected)
 
-            await wait_until(pilot, first_is_expected)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert check(), query
+        await wait_until(pilot, first_is_expected)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert check(app), query
 
 
 @app_test
@@ -481,31 +507,27 @@ async def test_help_lists_every_key(tmp_path):
     assert [heading for heading, _ in help_sections()][0] == "Everywhere"
 
 
+@pytest.mark.parametrize("mode, step", [("ask", None), ("browse", None), ("wizards", "wizard"),
+                                        ("tour", None), ("ask", "help")])
 @app_test
-async def test_every_screen_survives_resizing(tmp_path):
+async def test_every_screen_survives_resizing(tmp_path, mode, step):
     app = demo_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.ask("demo volumes")
         await settle(pilot)
-
-        async def wizard() -> None:
+        await app.action_section(mode)
+        if step == "wizard":
             await app.open_wizard("demo-config")
-
-        async def help_screen() -> None:
+        elif step == "help":
             await pilot.press("f1")
-
-        for mode, step in (("ask", None), ("browse", None), ("wizards", wizard), ("tour", None), ("ask", help_screen)):
-            await app.action_section(mode)
-            if step is not None:
-                await step()
-            await settle(pilot)
-            # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
-            for size in ((140, 45), (40, 12), (10, 5), (80, 24)):
-                await pilot.resize_terminal(*size)
-                await pilot.pause()
-            assert app.screen.size == (80, 24)
-            assert app.current_mode == mode
+        await settle(pilot)
+        # Larger, smaller than the supported 80x24 (down to absurd), and back: nothing may crash.
+        for size in ((140, 45), (40, 12), (10, 5), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.screen.size == (80, 24)
+        assert app.current_mode == mode
 
 
 def test_form_messages_name_fields_not_flags():

@@ -139,9 +139,12 @@ def demo_app(progress_dir: Path, **overrides) -> EksGuideApp:
         lessons=LESSONS,
         glossary=GLOSSARY,
         progress_dir=progress_dir,
+        cursor_blink=False,
     )
     options.update(overrides)
-    return EksGuideApp(**options)
+    app = EksGuideApp(**options)
+    app.theme = "textual-dark"  # fixed, whatever a saved theme says
+    return app
 
 
 def app_test(test):

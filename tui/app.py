@@ -7,7 +7,9 @@ jumps between sections that the command palette and the screens use. Screens liv
 """
 from __future__ import annotations
 
+import tempfile
 import threading
+import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -21,13 +23,16 @@ from textual.binding import Binding
 
 from .config import restore_theme
 from .palette import GuideCommands
-from .progress import Progress, ProgressStore
+from .progress import Progress, ProgressStore, data_directory
 from .screens.ask import AskScreen
 from .screens.browse import BrowseScreen
 from .screens.check import CheckScreen
 from .screens.help import HelpScreen
 from .screens.tour import TourScreen
 from .screens.wizards import WizardPickerScreen, WizardScreen
+from .widgets import option_paging
+
+option_paging.install()
 
 SECTION_MODES = ("ask", "browse", "wizards", "tour", "check")
 
@@ -54,7 +59,12 @@ class EksGuideApp(App[None]):
         "tour": TourScreen,
         "check": CheckScreen,
     }
-    DEFAULT_MODE = "ask"
+    # No DEFAULT_MODE: the app starts on Textual's blank default screen and switches to its first
+    # section in on_mount. Textual 8.2.8 registers (and so mounts) a MODES screen before it
+    # appends it to its stack; on Python 3.12+ Textual runs tasks eagerly, so the Ask screen's
+    # Input mounted while the stack was still empty and its selection watcher's
+    # App.clear_selection() raised ScreenStackError. Switching from a screen that is already on
+    # a stack never meets an empty one.
     COMMANDS = App.COMMANDS | {GuideCommands}
     # The section keys are shown in the navigation bar, so the Footer keeps its room for the
     # keys of the screen at hand.
@@ -78,8 +88,10 @@ class EksGuideApp(App[None]):
         lessons: Sequence | None = None,
         glossary: Sequence | None = None,
         progress_dir: str | Path | None = None,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink  # False: steady text cursors (deterministic snapshots)
         self.start_mode = start if start in SECTION_MODES else "ask"
         self.kb = knowledge if knowledge is not None else load_knowledge()
         self._shipped_content = knowledge is None
@@ -94,6 +106,7 @@ class EksGuideApp(App[None]):
         self.progress_store = ProgressStore(progress_dir)
         self.progress = Progress()
         self.progress_warning: str | None = None
+        self.crash: BaseException | None = None  # the error that stopped the app, if one did
 
     # ---------------------------------------------------------------- content
 
@@ -134,7 +147,14 @@ class EksGuideApp(App[None]):
 
     # ---------------------------------------------------------------- lifecycle
 
-    def on_mount(self) -> None:
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error stops the app as in Textual, but keeps the error for the command
+        line to report in one line (with the traceback in a file) instead of a full-screen dump."""
+        self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
+    async def on_mount(self) -> None:
         self.progress, self.progress_warning = self.progress_store.load()
         if self.progress_warning:
             self.notify(self.progress_warning, title="Walkthrough progress", severity="warning",
@@ -144,8 +164,7 @@ class EksGuideApp(App[None]):
             self.notify(problem, title="Content problem", severity="error", timeout=12, markup=False)
         # Build the search index off the UI thread, so the first question answers at once.
         self.run_worker(self.engine, thread=True, group="engine", name="build search index")
-        if self.start_mode != "ask":
-            self.switch_mode(self.start_mode)
+        await self.switch_mode(self.start_mode)
 
     # ---------------------------------------------------------------- actions and jumps
 
@@ -154,8 +173,11 @@ class EksGuideApp(App[None]):
             await self.switch_mode(mode)
 
     def action_help(self) -> None:
+        # Built once and kept: the list of keys does not change while the app runs.
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            if not self.is_screen_installed("help"):
+                self.install_screen(HelpScreen(), "help")
+            self.push_screen("help")
 
     async def show_practice(self, practice_id: str) -> None:
         """Open a practice in Browse."""
@@ -173,6 +195,7 @@ class EksGuideApp(App[None]):
         if spec is None:
             self.notify(f"The {kind} wizard is not available in this version.", severity="warning", markup=False)
             return
+        origin = self.current_mode if self.current_mode in SECTION_MODES else "wizards"
         await self.switch_mode("wizards")
         while isinstance(self.screen, WizardScreen):
             if self.screen.spec.kind == kind:
@@ -183,6 +206,9 @@ class EksGuideApp(App[None]):
         name = f"wizard:{kind}"
         if not self.is_screen_installed(name):
             self.install_screen(WizardScreen(spec), name)
+        wizard = self.get_screen(name)
+        if isinstance(wizard, WizardScreen):
+            wizard.origin = origin
         await self.push_screen(name)
 
     async def ask_question(self, question: str) -> None:
@@ -199,9 +225,29 @@ class EksGuideApp(App[None]):
             await screen.open_lesson(lesson_id)
 
 
-def run(start: str | None = None) -> None:
-    """Open the app (what `eksguide` with no command does); `start` names the first section."""
-    EksGuideApp(start=start).run()
+def write_crash_report(error: BaseException) -> Path:
+    """Write the traceback of `error` to a new file (under the eksguide home, else the temporary
+    directory) and return its path."""
+    text = "".join(traceback.format_exception(error))
+    for directory in (lambda: data_directory() / "crashes", lambda: Path(tempfile.gettempdir())):
+        try:
+            folder = directory()
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix="crash-", suffix=".txt", dir=folder)
+            with open(handle, "w", encoding="utf-8", errors="replace") as file:
+                file.write(text)
+            return Path(name)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    raise OSError("no directory to write the crash report to")
+
+
+def run(start: str | None = None) -> EksGuideApp:
+    """Open the app (what `eksguide` with no command does); `start` names the first section.
+    Returns the app once it has closed (its `crash` is the error that stopped it, if any)."""
+    app = EksGuideApp(start=start)
+    app.run()
+    return app
 
 
 if __name__ == "__main__":

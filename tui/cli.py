@@ -576,10 +576,28 @@ def _stdout_unicode() -> bool:
 def _open_app(start: str | None = None) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UsageError("the app needs a terminal; for scripts use ask, show, list, snippet or tour --status")
-    from .app import run
+    from knowledge import ContentError
 
-    run(start=start)
-    return EXIT_OK
+    from .app import EksGuideApp, write_crash_report
+
+    try:
+        app = EksGuideApp(start=start)
+    except ContentError as exc:
+        raise ContentProblem(exc) from None
+    try:
+        app.run()
+        error = app.crash
+    except Exception as exc:  # noqa: BLE001 - reported in one line, the traceback in a file
+        error = exc
+    if error is None:
+        return app.return_code or EXIT_OK
+    try:
+        where = f"the traceback is in {write_crash_report(error)}"
+    except OSError:
+        where = "the traceback could not be written to a file"
+    summary = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    sys.stderr.write(f"eksguide: the app stopped on an unexpected error ({summary}); {where}\n")
+    return EXIT_ERROR
 
 
 # --------------------------------------------------------------------------- parser

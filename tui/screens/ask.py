@@ -1,5 +1,7 @@
-"""Ask: a chat transcript. Type a question; the answer comes back as rendered Markdown with the
-other matches, related practices and wizards as suggestions to pick (Tab, then Enter)."""
+"""Ask: a chat transcript. Type a question; the answer comes back answer first (the FAQ answer,
+or the summary and the "How" steps), with the wizards, copy keys, other matches and related
+practices as suggestions to pick (Tab, then Enter), and the rest of the practice folded into
+sections. Older exchanges fold to one line each (see widgets/exchange.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -11,15 +13,15 @@ from knowledge.search import Reply
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from ..progress import Progress, done_count
-from ..widgets.guide_markdown import GuideMarkdown
+from ..widgets.exchange import ActionList, Exchange, Section, Summary
 from ..widgets.history_input import HistoryInput
-from ..widgets.text import PRACTICE_SCHEME, linked_practice_ids, md_escape, practice_markdown
+from ..widgets.text import PRACTICE_SCHEME, answer_layout, linked_practice_ids, md_escape
 from .base import SectionScreen
 
 # Questions shown to newcomers and after an off-topic question. Each must get an answer from the
@@ -32,7 +34,7 @@ EXAMPLE_QUESTIONS = (
     "How do I sync secrets from AWS Secrets Manager?",
 )
 
-MAX_EXCHANGES = 40
+MAX_EXCHANGES = 200  # older ones are one line each, so many fit
 MAX_RELATED = 4
 
 _TERM_QUESTION_RE = re.compile(
@@ -59,29 +61,6 @@ def glossary_term(glossary: Iterable, question: str):
     return None
 
 
-class ActionList(OptionList):
-    """The suggestions under one reply: wizards, other matches, related practices, questions."""
-
-
-class Exchange(Vertical):
-    """One question (or request) and the reply to it."""
-
-    def __init__(self, prompt: Content | None, markdown: str, actions: list[Option], *,
-                 wizards: Iterable[str] = (), classes: str = "") -> None:
-        super().__init__(classes=f"exchange {classes}".strip())
-        self.prompt = prompt
-        self.markdown = markdown
-        self.actions = actions
-        self.wizards = tuple(wizards)  # snippet kinds offered, best first
-
-    def compose(self) -> ComposeResult:
-        if self.prompt is not None:
-            yield Static(self.prompt, classes="prompt")
-        yield GuideMarkdown(self.markdown, classes="reply")
-        if self.actions:
-            yield ActionList(*self.actions, classes="actions")
-
-
 class AskScreen(SectionScreen):
     SECTION = "ask"
     AUTO_FOCUS = "#question"
@@ -89,7 +68,12 @@ class AskScreen(SectionScreen):
         Binding("tab", "toggle_focus", "Suggestions",
                 tooltip="Go to the suggestions under the latest reply, and back to the question"),
         Binding("ctrl+o", "open_wizard", "Open wizard", tooltip="Open the first wizard the latest reply offers"),
+        Binding("ctrl+r", "whole_practice", "Read all",
+                tooltip="Open every section of the latest answer (the whole practice)"),
+        Binding("ctrl+y", "copy_code", "Copy code", tooltip="Copy the first code block of the latest answer"),
         Binding("ctrl+l", "clear", "Clear", tooltip="Clear the transcript"),
+        Binding("shift+tab", "earlier", "Earlier answers", show=False,
+                tooltip="Go to the earlier answers (one line each; Enter opens one)"),
         Binding("escape", "focus_question", "Question", show=False, tooltip="Back to the question box"),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, tooltip="Scroll the transcript up"),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, tooltip="Scroll the transcript down"),
@@ -131,8 +115,12 @@ class AskScreen(SectionScreen):
     async def add_exchange(self, exchange: Exchange) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
         old = list(transcript.query_children(Exchange))
-        if len(old) >= MAX_EXCHANGES:
-            await transcript.remove_children(old[: len(old) - MAX_EXCHANGES + 1])
+        excess = len(old) - MAX_EXCHANGES + 1
+        if excess > 0:
+            await transcript.remove_children(old[:excess])
+            old = old[excess:]
+        for earlier in old:
+            await earlier.set_collapsed(True)
         await transcript.mount(exchange)
         self.refresh_bindings()
         # Show the new reply from its top, once it has been laid out.
@@ -188,11 +176,19 @@ class AskScreen(SectionScreen):
         return options, offered
 
     def practice_exchange(self, practice: Practice, prompt: Content | None, *, preface: str = "",
-                          also: Iterable[Practice] = (), kinds_first: Iterable[str] = ()) -> Exchange:
-        """A reply that presents one practice, with its wizards, other matches and related practices."""
+                          also: Iterable[Practice] = (), kinds_first: Iterable[str] = (),
+                          faq=None) -> Exchange:
+        """A reply that presents one practice answer first, with its wizards, copy keys, other
+        matches and related practices, and the rest of the practice in folded sections."""
         kb = self.guide.kb
+        layout = answer_layout(practice, faq=faq, preface=preface)
         wizard_options, offered = self._wizard_options([*kinds_first, *practice.snippets])
         actions = list(wizard_options)
+        for number, (language, code) in enumerate(layout.code, start=1):
+            lines = len(code.splitlines())
+            actions.append(Option(Content.from_markup("[b]⧉ Copy:[/b] code block $n ($language, $lines lines)",
+                                                      n=str(number), language=language, lines=str(lines)),
+                                  id=f"copy:{number - 1}"))
         shown = {practice.id}
         for other in also:
             if other.id not in shown:
@@ -203,10 +199,8 @@ class AskScreen(SectionScreen):
             actions.append(self._practice_option(other, "Related"))
         actions.append(Option(Content.from_markup("[b]▤ Open in Browse:[/b] $title", title=practice.title),
                               id=f"browse:{practice.id}"))
-        markdown = practice_markdown(practice)
-        if preface:
-            markdown = f"{preface}\n\n{markdown}"
-        return Exchange(prompt, markdown, actions, wizards=offered)
+        return Exchange(prompt, layout.lead, actions, wizards=offered, sections=layout.sections,
+                        code=layout.code, title=practice.title)
 
     def reply_exchange(self, reply: Reply) -> Exchange:
         """The transcript entry for an answered (or unanswerable) question."""
@@ -227,6 +221,7 @@ class AskScreen(SectionScreen):
             return self.practice_exchange(
                 top.practice, prompt, preface="\n\n".join(preface),
                 also=[answer.practice for answer in reply.answers[1:]], kinds_first=top.snippets,
+                faq=getattr(top, "faq", None),
             )
         if term is not None:
             return self._term_exchange(term, prompt, preface)
@@ -237,7 +232,7 @@ class AskScreen(SectionScreen):
         practices = [kb.get(pid) for pid in term.practices]
         actions = [self._practice_option(p, "Read") for p in practices if p is not None]
         lines = [*preface, "", "The practices where it matters are listed below."]
-        return Exchange(prompt, "\n".join(lines), actions)
+        return Exchange(prompt, "\n".join(lines), actions, title=term.term)
 
     def _no_answer_exchange(self, reply: Reply, prompt: Content) -> Exchange:
         kb = self.guide.kb
@@ -256,14 +251,30 @@ class AskScreen(SectionScreen):
             actions.append(self._ask_option(reply.did_you_mean, "Did you mean"))
         actions += [self._ask_option(question) for question in EXAMPLE_QUESTIONS
                     if question != reply.did_you_mean]
-        return Exchange(prompt, "\n".join(lines), actions, classes="no-answer")
+        return Exchange(prompt, "\n".join(lines), actions, title="no answer", classes="no-answer")
 
     # ---------------------------------------------------------------- suggestions and links
 
     @on(OptionList.OptionSelected, ".actions")
     async def _action_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        await self.run_suggestion(event.option.id or "")
+        action = event.option.id or ""
+        if action.startswith("copy:"):
+            exchange = next((node for node in event.option_list.ancestors if isinstance(node, Exchange)), None)
+            if exchange is not None:
+                self.copy_code(exchange, int(action.partition(":")[2]))
+            return
+        await self.run_suggestion(action)
+
+    def copy_code(self, exchange: Exchange, index: int) -> None:
+        """Copy one code block of a reply to the clipboard (OSC 52)."""
+        if not 0 <= index < len(exchange.code):
+            return
+        language, code = exchange.code[index]
+        self.app.copy_to_clipboard(code)
+        lines = len(code.splitlines())
+        self.notify(f"Copied code block {index + 1} ({language}, {lines} lines) to the clipboard. Terminals "
+                    "that block OSC 52 clipboard access ignore this.", title="Copied", markup=False)
 
     async def run_suggestion(self, action: str) -> None:
         """Carry out a suggestion id: wizard:<kind>, practice:<id>, browse:<id>, ask:<question>, tour:."""
@@ -300,22 +311,50 @@ class AskScreen(SectionScreen):
         return exchanges[-1] if exchanges else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        latest = self.latest()
         if action == "open_wizard":
-            latest = self.latest()
             return True if latest is not None and latest.wizards else None
+        if action == "copy_code":
+            return True if latest is not None and latest.code else False
+        if action == "whole_practice":
+            return True if latest is not None and latest.sections else None
         return True
 
     def action_toggle_focus(self) -> None:
-        """Tab: from the question to the latest suggestions, and back."""
+        """Tab: from the question to the latest suggestions, then its sections, and back."""
         latest = self.latest()
-        actions = latest.query(ActionList).first() if latest is not None and latest.query(ActionList) else None
-        question = self.query_one("#question")
-        if self.focused is question and actions is not None:
-            actions.focus()
-            if actions.highlighted is None:
-                actions.highlighted = 0
+        stops: list = [self.query_one("#question")]
+        if latest is not None and not latest.collapsed:
+            if latest.action_list is not None:
+                stops.append(latest.action_list)
+            stops += [section.query_one("CollapsibleTitle") for section in latest.query_children(Section)]
+        focused = self.focused
+        index = stops.index(focused) if focused in stops else -1
+        target = stops[(index + 1) % len(stops)]
+        target.focus()
+        if isinstance(target, ActionList) and target.highlighted is None:
+            target.highlighted = 0
+        if target is not stops[0]:
+            target.scroll_visible(animate=False)
+
+    def action_earlier(self) -> None:
+        """Shift+Tab: to the last earlier answer (one line each), or back to the question."""
+        summaries = list(self.query(Summary))
+        if summaries and not isinstance(self.focused, Summary):
+            summaries[-1].focus()
+            summaries[-1].scroll_visible(animate=False)
         else:
-            question.focus()
+            self.query_one("#question").focus()
+
+    async def action_whole_practice(self) -> None:
+        latest = self.latest()
+        if latest is not None:
+            await latest.expand_all()
+
+    def action_copy_code(self) -> None:
+        latest = self.latest()
+        if latest is not None:
+            self.copy_code(latest, 0)
 
     def action_focus_question(self) -> None:
         self.query_one("#question").focus()

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from ..widgets.footer import SteadyFooter
 from ..widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class SectionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.SECTION)
         yield from self.compose_body()
-        yield Footer()
+        yield SteadyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

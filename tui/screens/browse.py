@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
@@ -16,6 +17,7 @@ from ..widgets.practice_tree import PracticeTree
 from ..widgets.text import LEVEL_SYMBOLS, PRACTICE_SCHEME, linked_practice_ids, practice_markdown
 from .base import SectionScreen
 
+PREVIEW_DELAY = 0.1  # seconds the tree cursor rests on a practice before its text is drawn
 LEVEL_STYLES = {"essential": "$text-success", "recommended": "$text-primary", "caution": "$text-warning"}
 
 
@@ -36,6 +38,8 @@ class BrowseScreen(SectionScreen):
         super().__init__()
         self.current: str | None = None
         self.history: list[str] = []  # practices left by following links, for Back
+        self._preview: Timer | None = None  # drawing of the practice under the cursor, put off
+        self._preview_id: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="browse"):
@@ -65,6 +69,7 @@ class BrowseScreen(SectionScreen):
         if practice is None:
             self.notify(f"There is no practice called {practice_id!r}.", severity="warning", markup=False)
             return False
+        self._cancel_preview()
         if practice_id == self.current:
             return True
         if remember and self.current is not None:
@@ -80,6 +85,28 @@ class BrowseScreen(SectionScreen):
             tree.move_cursor(node, animate=False)
         self.refresh_bindings()
         return True
+
+    def _preview_soon(self, practice_id: str) -> None:
+        """Show the practice under the tree cursor once the cursor rests (moving through the
+        tree only moves the cursor; the Markdown is drawn for where it stops)."""
+        self._preview_id = practice_id
+        if self._preview is not None:
+            self._preview.reset()
+        else:
+            self._preview = self.set_timer(PREVIEW_DELAY, self.flush_preview, name="browse preview")
+
+    def _cancel_preview(self) -> None:
+        if self._preview is not None:
+            self._preview.stop()
+        self._preview = None
+        self._preview_id = None
+
+    def flush_preview(self) -> None:
+        """Show now the practice the cursor rests on, if its drawing was put off."""
+        practice_id = self._preview_id
+        self._cancel_preview()
+        if practice_id is not None:
+            self.show_practice(practice_id, remember=False)
 
     def _fill_links(self, practice_id: str) -> None:
         kb = self.guide.kb
@@ -108,13 +135,15 @@ class BrowseScreen(SectionScreen):
         # following it would move the cursor back and start a ping-pong.
         if event.node is not event.control.cursor_node:
             return
-        if event.node.data:
-            self.show_practice(event.node.data, remember=False)
+        if event.node.data and event.node.data != self.current:
+            self._preview_soon(event.node.data)
 
     @on(Tree.NodeSelected, "#practice-tree")
     def _selected(self, event: Tree.NodeSelected) -> None:
-        """Enter on a practice moves to its text, to read or scroll it."""
+        """Enter on a practice shows it (the one under the cursor, drawn now if it was not yet)
+        and moves to its text, to read or scroll it."""
         if event.node.data:
+            self.show_practice(event.node.data, remember=False)
             self.query_one("#practice-doc").focus()
 
     @on(OptionList.OptionSelected, "#practice-links")
@@ -152,6 +181,7 @@ class BrowseScreen(SectionScreen):
             self.show_practice(self.history.pop(), remember=False)
 
     async def action_open_wizard(self) -> None:
+        self.flush_preview()
         practice = self.guide.kb.get(self.current or "")
         if practice is None:
             return

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..files import FileExists, write_atomic
+from ..widgets.steady_input import SteadyInput
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -71,7 +72,7 @@ class SaveScreen(ModalScreen["Path | None"]):
             yield Label("Save to file", classes="dialog-title")
             yield Static("Path (relative paths start in the directory eksguide was started from):",
                          classes="dialog-text")
-            yield Input(str(self.suggested), id="save-path", select_on_focus=False)
+            yield SteadyInput(str(self.suggested), id="save-path", select_on_focus=False)
             yield Static("", id="save-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -96,6 +97,8 @@ class SaveScreen(ModalScreen["Path | None"]):
             )
         except OSError as exc:
             self._error(f"Could not save: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""))
+        except ValueError as exc:  # a path the OS cannot take (the checks in _save catch the known ones)
+            self._error(f"Could not save to that path: {exc}. Type a file name such as snippet.yaml.")
         else:
             self.dismiss(written)
 
@@ -107,7 +110,15 @@ class SaveScreen(ModalScreen["Path | None"]):
         if not raw:
             self._error("Type a file name, for example snippet.yaml.")
             return
-        path = Path(raw).expanduser()
+        if "\0" in raw:
+            self._error("A path cannot contain a NUL character. Type a file name such as snippet.yaml.")
+            return
+        try:
+            path = Path(raw).expanduser()
+        except RuntimeError:  # ~nosuchuser/...
+            user = raw[1:].split("/", 1)[0]
+            self._error(f"There is no user called {user!r} for '~{user}'. Type a path such as ~/snippet.yaml.")
+            return
         if not path.is_absolute():
             path = Path.cwd() / path
         self._write(path, overwrite=False)

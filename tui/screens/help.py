@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.content import Content
 from textual.widgets import Static
@@ -74,15 +74,17 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-class KeyRow(Horizontal):
+KEYS_WIDTH = 20
+
+
+class KeyRow(Static):
+    """One key and what it does, as one line (one widget, so the help opens fast)."""
+
     def __init__(self, keys: str, does: str) -> None:
-        super().__init__(classes="key-row")
+        text = Content.from_markup("[b]$keys[/b]", keys=keys.ljust(KEYS_WIDTH)) + Content(" " + does)
+        super().__init__(text, classes="key-row")
         self.keys = keys
         self.does = does
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content.from_markup("[b]$keys[/b]", keys=self.keys), classes="key-keys")
-        yield Static(Content(self.does), classes="key-does")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -99,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
                          classes="help-heading")
             yield Static("Esc closes this help", id="help-close")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
         self.query_one("#help").focus()
 
     def action_close(self) -> None:

@@ -60,13 +60,14 @@ class WizardScreen(SectionScreen):
         Binding("ctrl+y", "copy", "Copy", tooltip="Copy the output to the clipboard (OSC 52)"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the output to a file (asks before replacing one)"),
         Binding("ctrl+r", "reset", "Reset", tooltip="Put every field back to its default (asks first)"),
-        Binding("escape", "close", "All wizards", tooltip="Back to the list of wizards (answers are kept)"),
+        Binding("escape", "close", "Back", tooltip="Back to where you opened this wizard from (answers are kept)"),
     ]
 
     def __init__(self, spec: Spec) -> None:
         super().__init__()
         self.spec = spec
         self.snippet: Snippet | None = None  # the output of the current answers, when they are valid
+        self.origin = "wizards"  # the section it was opened from, where Esc returns
 
     def compose_body(self) -> ComposeResult:
         spec = self.spec
@@ -132,9 +133,15 @@ class WizardScreen(SectionScreen):
 
     def _ready(self, verb: str) -> Snippet | None:
         """The snippet to copy or save; otherwise every error is shown and the first field focused."""
-        errors = self.form.reveal_all()
-        if self.snippet is not None and not errors:
-            return self.snippet
+        errors = self.form.reveal_all()  # also runs a check that typing had put off
+        if not errors:
+            answers, errors = snippets.check(self.spec, self.form.raw())
+        if not errors:
+            result = self._render_snippet(answers)
+            if isinstance(result, Snippet):
+                self.snippet = result
+                return result
+            errors = [FieldError("render", f"the wizard failed ({result})")]
         labels = self._labels()
         names = ", ".join(dict.fromkeys(labels.get(e.field, e.field) for e in errors)) or "the form"
         self.notify(f"Fix {names} before you {verb}.", title="Not ready yet", severity="error", markup=False)
@@ -174,8 +181,13 @@ class WizardScreen(SectionScreen):
 
         self.app.push_screen(ConfirmScreen("Clear every answer of this wizard?", yes="Reset"), confirmed)
 
-    def action_close(self) -> None:
-        self.app.pop_screen()
+    async def action_close(self) -> None:
+        """Esc: back to the section the wizard was opened from (the list of wizards, or the
+        answer or practice that offered it)."""
+        origin, self.origin = self.origin, "wizards"
+        await self.app.pop_screen()
+        if origin != "wizards":
+            await self.guide.action_section(origin)
 
     @on(Button.Pressed, "#copy")
     def _copy_pressed(self) -> None:

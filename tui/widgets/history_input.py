@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import Input
+from .steady_input import SteadyInput
 
 
-class HistoryInput(Input):
+class HistoryInput(SteadyInput):
     BINDINGS = [
         Binding("up", "history(-1)", "Earlier question", show=False, tooltip="The previous question you asked"),
         Binding("down", "history(1)", "Later question", show=False, tooltip="The next question in the history"),

@@ -3,14 +3,17 @@
 Nothing in here knows about any particular snippet kind. Each field type maps to one control:
 
     text, list -> Input (a list is typed as values joined by the field's separator)
-    int        -> Input restricted to digits
+    int        -> Input restricted to ASCII digits (a linear pattern, see INT_RESTRICT)
     choice     -> Select
     bool       -> Checkbox
 
 Every change runs `snippets.check(spec, raw)` over the whole form, so cross-field rules and
 `when` conditions apply as soon as a value changes: rows whose condition fails are hidden, and
 each row shows its first error once the user has changed it or left it (or once `reveal_all`
-is called, as before copying or saving). The form then posts `SpecForm.Changed`.
+is called, as before copying or saving). The form then posts `SpecForm.Changed`. Typing is
+kept off that path: a text field is checked once typing pauses (DEBOUNCE seconds), or at once
+when it loses focus, so keys only ever edit the field that has focus. A choice or a tick is
+checked at once (it can show or hide fields).
 """
 from __future__ import annotations
 
@@ -24,10 +27,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from .steady_input import SteadyInput
+
 RawValue = str | bool
+INT_RESTRICT = r"[-+]?[0-9]*"
+INT_MAX_LENGTH = 20
+DEBOUNCE = 0.1  # seconds after the last key before a text field is checked
 
 
 def initial_value(field: Field) -> RawValue:
@@ -104,11 +113,14 @@ class FieldRow(Vertical):
             placeholder = f"{placeholder}  (separate values with {field.separator!r})".strip()
         self.placeholder = placeholder
         if field.type in ("text", "list"):
-            yield Input(str(self.initial), placeholder=placeholder, id=control_id, select_on_focus=False,
+            yield SteadyInput(str(self.initial), placeholder=placeholder, id=control_id, select_on_focus=False,
                         compact=True)
         elif field.type == "int":
-            yield Input(str(self.initial), placeholder=placeholder, id=control_id, type="integer",
-                        select_on_focus=False, compact=True)
+            # Not Input(type="integer"): Textual's pattern for it, [-+]?(?:\d*|\d+_)*, backtracks
+            # catastrophically (24 digits then a letter froze the app for seconds). ASCII digits
+            # with an optional sign, matched in linear time, and no more than any bound needs.
+            yield SteadyInput(str(self.initial), placeholder=placeholder, id=control_id, restrict=INT_RESTRICT,
+                              max_length=INT_MAX_LENGTH, select_on_focus=False, compact=True)
         elif field.type == "choice":
             options = [(Content(choice), choice) for choice in field.choices]
             value = self.initial if self.initial in field.choices else Select.NULL
@@ -196,6 +208,7 @@ class SpecForm(VerticalScroll):
         self.revealed = False
         self.errors: list[FieldError] = []
         self._rows: list[FieldRow] | None = None
+        self._pending: Timer | None = None  # a check waiting for typing to pause
 
     def compose(self) -> ComposeResult:
         for field in self.spec.fields:
@@ -250,7 +263,22 @@ class SpecForm(VerticalScroll):
             row.set_raw_value(row.initial)
         self.validate()
 
+    def validate_soon(self) -> None:
+        """Check the form once typing pauses."""
+        if self._pending is not None:
+            self._pending.reset()
+        else:
+            self._pending = self.set_timer(DEBOUNCE, self.validate, name="check the form")
+
+    @property
+    def pending(self) -> bool:
+        """A check is waiting for typing to pause."""
+        return self._pending is not None
+
     def validate(self) -> list[FieldError]:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
         raw = self.raw()
         answers, errors = snippets.check(self.spec, raw)
         first: dict[str, str] = {}
@@ -273,7 +301,11 @@ class SpecForm(VerticalScroll):
     @on(Checkbox.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
-        if self.is_mounted:
+        if not self.is_mounted:
+            return
+        if isinstance(event, Input.Changed) and event.input.has_focus:
+            self.validate_soon()
+        else:
             self.validate()
 
     @on(Input.Blurred)
@@ -282,9 +314,11 @@ class SpecForm(VerticalScroll):
         for row in self.rows():
             if row.control is event.input and not row.touched:
                 row.touched = True
-                if any(error.field == row.field.id for error in self.errors):
+                if self.pending or any(error.field == row.field.id for error in self.errors):
                     self.validate()
-                break
+                return
+        if self.pending:
+            self.validate()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -80,3 +80,77 @@ def practice_markdown(practice: Practice, *, heading: str = "#") -> str:
 
 def bullet_list(items: Iterable[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
+
+
+_SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.M)
+_FENCE_RE = re.compile(r"^```[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^```[ \t]*$", re.M | re.S)
+
+
+def body_sections(body: str) -> list[tuple[str, str]]:
+    """A practice body cut at its `## ` headings: [(heading, text)], text before the first
+    heading under the heading ""."""
+    sections: list[tuple[str, str]] = []
+    matches = list(_SECTION_RE.finditer(body))
+    lead = body[: matches[0].start()] if matches else body
+    if lead.strip():
+        sections.append(("", lead.strip()))
+    for match, following in zip(matches, [*matches[1:], None]):
+        end = following.start() if following is not None else len(body)
+        sections.append((match.group(1), body[match.end():end].strip()))
+    return sections
+
+
+def code_blocks(markdown: str) -> list[tuple[str, str]]:
+    """The fenced code blocks of a Markdown text: [(language, code)], in order."""
+    return [(match.group("lang") or "text", match.group("code")) for match in _FENCE_RE.finditer(markdown)]
+
+
+class AnswerLayout:
+    """An answer, answer first: `lead` (Markdown shown at once), then `sections` folded
+    [(title, Markdown)], and the code blocks of its steps (each gets a copy key)."""
+
+    def __init__(self, lead: str, sections: list[tuple[str, str]]) -> None:
+        self.lead = lead
+        self.sections = sections
+        # The lead's code, then that of a folded "How" (when an FAQ answer leads instead).
+        self.code = code_blocks(lead) + [block for title, text in sections if title == "How"
+                                         for block in code_blocks(text)]
+
+
+def answer_layout(practice: Practice, *, faq=None, preface: str = "") -> AnswerLayout:
+    """A practice as a reply: the preface (a glossary definition, "showing answers for"), the
+    title, then the FAQ answer when there is one, else the summary and the "How" steps. What,
+    Why, the other sections, Sources and What changed fold below."""
+    faq_answer = (getattr(faq, "a", "") or "").strip() if faq is not None else ""
+    head = [preface] if preface else []
+    head += [
+        f"# {md_escape(practice.title)}",
+        f"*{md_escape(practice.area_title)}* · **{md_escape(level_phrase(practice.level))}**",
+    ]
+    sections = body_sections(practice.body)
+    folded: list[tuple[str, str]] = []
+    if faq_answer:
+        head.append(f"> {md_escape(faq_answer)}")
+        source = (getattr(faq, "source", "") or "").strip()
+        if source.startswith(("https://", "http://")):
+            head.append(f"Source: [{md_escape(source)}](<{source}>)")
+        elif source:
+            head.append(f"Source: {md_escape(source)}")
+        head.append(f"*In short:* {md_escape(practice.summary)}")
+        folded = [(title or "Overview", text) for title, text in sections]
+    else:
+        head.append(f"> {md_escape(practice.summary)}")
+        for title, text in sections:
+            if title.lower() == "how":
+                head.append(f"## How\n\n{text}")
+            else:
+                folded.append((title or "Overview", text))
+    if practice.sources:
+        folded.append(("Sources", "\n".join(f"- [{md_escape(s.title)}](<{s.url}>)" for s in practice.sources)))
+    if practice.updates:
+        lines = []
+        for update in practice.updates:
+            lines.append(f"- *It said:* {md_escape(update.old)}")
+            lines.append(f"  \n  *Today:* {md_escape(update.now)}")
+        folded.append(("What changed since the old guide", "\n".join(lines)))
+    return AnswerLayout("\n\n".join(head) + "\n", folded)

@@ -39,7 +39,7 @@ def test_wheel_contains_the_content_and_styles(wheel):
 def test_wheel_declares_the_console_script(wheel):
     entry_points = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     text = wheel.read(entry_points).decode()
-    assert "eksguide = tui.cli:main" in text
+    assert "eksguide = tui.cli:run" in text
 
 
 # ---------------------------------------------------------------- correctness sweep (issue 10, point 19)

@@ -4,7 +4,7 @@
     python benchmarks/fit_decision.py
 
 For every held-out question of every fold (folds.py), the engine built without it computes its
-decision features (SearchEngine.decision_features); a logistic regression (plain gradient descent
+decision features (SearchEngine.judge); a logistic regression (plain gradient descent
 on standardised features, L2 penalty) learns whether the guide answers the question. Prints the
 weights to put in knowledge/search.py (DECISION_WEIGHTS, DECISION_BIAS) and the cross-validated
 figures each threshold would give. Only the folds are used: no held-out set shapes the model.
@@ -21,20 +21,13 @@ from knowledge.search import DECISION_FEATURES
 
 
 def collect() -> list[tuple[str, list[str], list[str], tuple[float, ...] | None]]:
+    """(fold, acceptable ids, the three best practices, the decision features) per held-out question."""
     rows = []
     for name, engine, held in folds():
         for question, want in held:
-            analysed = engine.ranker.analyse(question)
-            q = engine._salient(analysed)
-            features, order = None, []
-            if q.weights:
-                scores, nearest, text = engine._scores(q)
-                n = len(engine.practices)
-                ranked = sorted((d for d in scores if d < n), key=lambda d: (-scores[d], d))
-                others = sorted((d for d in scores if d >= n), key=lambda d: (-scores[d], d))
-                if ranked:
-                    features = engine.decision_features(analysed, q, ranked, others, scores, nearest, text)
-                    order = [engine.practices[d].id for d in ranked[:3]]
+            judged = engine.judge(engine.ranker.analyse(question))
+            features = judged.features if judged is not None else None
+            order = [engine.practices[d].id for d in judged.order[:3]] if features is not None else []
             rows.append((name, want, order, features))
     return rows
 

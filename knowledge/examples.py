@@ -88,3 +88,51 @@ class ExampleIndex:
             values = [sim for sim, _ in top] + [0.0] * (3 - len(top))
             out[label] = ((values[0], values[1], values[2]), top[0][1])
         return out
+
+
+class LabelModel:
+    """Which label a question's words point to, pooled over all of the label's examples.
+
+    A multinomial naive Bayes model over the example questions' single words (pairs left out):
+    where the nearest example needs one question worded like the user's, this one lets every
+    word count for the labels whose questions use it, however they are spread among them. It
+    is the evidence that holds when the user's wording is like no single example's.
+    `posteriors` gives each label's probability, with equal priors; the temperature softens
+    the model's overconfidence (its words are not independent).
+    """
+
+    def __init__(self, examples: Iterable[tuple[str, Mapping[str, float]]],
+                 smoothing: float = 0.1, temperature: float = 3.0):
+        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for label, weights in examples:
+            for term, weight in weights.items():
+                if " " not in term:
+                    counts[label][term] += weight
+        self.labels = sorted(counts)
+        self.temperature = temperature
+        self.log_smoothing = math.log(smoothing)
+        vocabulary = {t for terms in counts.values() for t in terms}
+        # log P(term | label) = log(count + smoothing) - denominator[label]
+        self.denominators = {label: math.log(sum(terms.values()) + smoothing * len(vocabulary))
+                             for label, terms in counts.items()}
+        # per term, the labels that use it and log((count + smoothing) / smoothing)
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for label, terms in counts.items():
+            for term, count in terms.items():
+                postings[term].append((label, math.log((count + smoothing) / smoothing)))
+        self.postings = dict(postings)
+
+    def posteriors(self, weights: Mapping[str, float]) -> dict[str, float]:
+        """P(label | question) for every label; empty when no word of the question is known."""
+        known = [(t, w) for t, w in weights.items() if t in self.postings]
+        if not known:
+            return {}
+        total = sum(w for _, w in known)
+        logits = {label: total * (self.log_smoothing - self.denominators[label]) for label in self.labels}
+        for term, weight in known:
+            for label, boost in self.postings[term]:
+                logits[label] += weight * boost
+        top = max(logits.values())
+        exp = {label: math.exp((value - top) / self.temperature) for label, value in logits.items()}
+        norm = sum(exp.values())
+        return {label: value / norm for label, value in exp.items()}

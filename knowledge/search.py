@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import cache
 from .analysis import VOCABULARY_FILE, Vocabulary, analyze, stem  # noqa: F401 - the public names
-from .examples import ExampleIndex
+from .examples import ExampleIndex, LabelModel
 from .model import FaqEntry, Neighbour, Practice
 from .ranker import FOLLOWER_RATIO, PracticeIndex, _rank_kinds
 
@@ -37,18 +37,20 @@ CACHE_ENV = cache.CACHE_ENV
 
 # Fusion weights and decision thresholds, chosen by cross-validation over the FAQ
 # (benchmarks/quality.py prints the figures they give). A document's score is
-#   TEXT_WEIGHT * text relevance + best example similarity + THIRD_WEIGHT * third best.
+#   TEXT_WEIGHT * text relevance + best example similarity + THIRD_WEIGHT * third best
+#   + POOLED_WEIGHT * the label model's probability.
 TEXT_WEIGHT = 3.0  # text relevance is score / ceiling, usually 0 to 0.6
 THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the subject
+POOLED_WEIGHT = 0.5  # and the label model's probability (examples.LabelModel), pooled over all examples
 
 # Answer or not: a logistic model over what the scores say, fitted on the cross-validation
 # folds by benchmarks/fit_decision.py (which prints these numbers); MIN_CONFIDENCE is the
 # probability from which eksguide answers.
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
-                     "margin", "share", "coverage shortfall")
-DECISION_WEIGHTS = (0.644, -2.174, 2.760, -0.840, 2.896, 0.828, 2.799, -2.890, 0.831, 0.996, 6.114, -3.029)
-DECISION_BIAS = -7.832
+                     "margin", "share", "coverage shortfall", "pooled practices", "pooled best")
+DECISION_WEIGHTS = (0.424, -1.759, 2.906, -0.630, 2.394, 0.525, 3.022, -2.787, 0.566, 0.682, 4.911, -2.689, 1.090, -0.506)
+DECISION_BIAS = -6.869
 MIN_CONFIDENCE = 0.5
 MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
 QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
@@ -58,6 +60,19 @@ ANSWER_WEIGHT = 0.5  # an entry's answer words, against its question words, when
 NEIGHBOUR_PREFIX = "~"
 SALIENT_TERMS = 16  # a longer question is answered from its most telling words
 
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the evidence says about a question: the confidence that the guide answers it,
+    the practices best first (document numbers), every document's score, the best
+    neighbouring subject, and the decision model's features (None when no practice matched)."""
+
+    confidence: float
+    order: list[int]
+    scores: dict[int, float]
+    neighbour: Neighbour | None
+    features: tuple[float, ...] | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ class SearchEngine:
                 self.example_entries.append(None)
                 self.example_questions.append(question)
         self.examples = ExampleIndex(rows)
+        self.pooled = LabelModel(rows)
         # For choosing which FAQ entry to quote: each entry's question and answer together, so
         # an entry whose answer speaks of the question's specifics can win over one that only
         # shares its wording.
@@ -184,7 +200,7 @@ class SearchEngine:
         judged = self.judge(analysed)
         if judged is None:
             return Reply(answers=(), **reply_args)
-        confidence, order, scores, nearest, neighbour = judged
+        confidence, order, scores, neighbour = judged.confidence, judged.order, judged.scores, judged.neighbour
         if confidence < MIN_CONFIDENCE or self.ranker.coverage(order[0], analysed) < MIN_COVERAGE:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         top = scores[order[0]]
@@ -212,25 +228,24 @@ class SearchEngine:
             return None
         return self.entry_list[index]
 
-    def judge(self, analysed):
-        """(confidence that the guide answers the question, practices best first, every
-        document's score, nearest examples, the best neighbouring subject), or None when the
-        question has no word the guide could match."""
+    def judge(self, analysed) -> Judgement | None:
+        """What the evidence says about the question (see Judgement), or None when the question
+        has no word the guide could match."""
         q = self._salient(analysed)
         if not q.weights:
             return None
-        scores, nearest, text = self._scores(q)
+        scores, nearest, text, pooled = self._scores(q)
         n = len(self.practices)
         order = sorted((doc for doc in scores if doc < n), key=lambda d: (-scores[d], d))
         others = sorted((doc for doc in scores if doc >= n), key=lambda d: (-scores[d], d))
         neighbour = self.ranker.neighbours[others[0] - n] if others else None
         if not order:
-            return 0.0, order, scores, nearest, neighbour
-        features = self.decision_features(analysed, q, order, others, scores, nearest, text)
+            return Judgement(0.0, order, scores, neighbour, None)
+        features = self.decision_features(analysed, q, order, others, scores, nearest, text, pooled)
         z = DECISION_BIAS + sum(w * x for w, x in zip(DECISION_WEIGHTS, features))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), order, scores, nearest, neighbour
+        return Judgement(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), order, scores, neighbour, features)
 
-    def decision_features(self, analysed, q, order, others, scores, nearest, text) -> tuple[float, ...]:
+    def decision_features(self, analysed, q, order, others, scores, nearest, text, pooled) -> tuple[float, ...]:
         """What the answer/no-answer model weighs, in DECISION_FEATURES order."""
         top = order[0]
         practice = scores[top]
@@ -250,11 +265,14 @@ class SearchEngine:
             practice - neighbour,
             practice / (practice + neighbour + 0.1),  # bounded: a ratio would run away when nothing competes
             max(0.0, 0.4 - coverage),  # a practice that explains under 40% of the question is suspect
+            sum(p for doc, p in pooled.items() if doc < len(self.practices)),  # P(some practice), pooled
+            pooled.get(top, 0.0),
         )
 
-    def _scores(self, q) -> tuple[dict[int, float], dict[int, tuple[float, int]], dict[int, float]]:
+    def _scores(self, q):
         """Every document's fused score (practices and neighbouring subjects alike), each
-        document's nearest example question (similarity, example index), and its text relevance."""
+        document's nearest example question (similarity, example index), its text relevance,
+        and its probability under the label model."""
         ranked, ceiling = self.ranker.score(q)
         text = {doc: score / ceiling for doc, score in ranked}
         scores = {doc: TEXT_WEIGHT * value for doc, value in text.items()}
@@ -263,7 +281,11 @@ class SearchEngine:
             doc = self._doc_of[label]
             scores[doc] = scores.get(doc, 0.0) + sims[0] + THIRD_WEIGHT * sims[2]
             nearest[doc] = (sims[0], example)
-        return scores, nearest, text
+        pooled = {self._doc_of[label]: p for label, p in self.pooled.posteriors(q.weights).items()}
+        for doc, p in pooled.items():
+            if doc in scores:  # evidence for a document nothing else connects to the question is no evidence
+                scores[doc] += POOLED_WEIGHT * p
+        return scores, nearest, text, pooled
 
 
 def _merged(question: dict[str, float], answer: dict[str, float]) -> dict[str, float]:

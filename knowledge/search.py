@@ -53,9 +53,10 @@ DECISION_WEIGHTS = (0.424, -1.759, 2.906, -0.630, 2.394, 0.525, 3.022, -2.787, 0
 DECISION_BIAS = -6.869
 MIN_CONFIDENCE = 0.5
 MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
-QUOTE_FAQ = 0.45  # an answer quotes its best FAQ entry from this similarity up
+QUOTE_FAQ = 0.4  # an answer quotes its best FAQ entry from this similarity up
 QUOTE_LEAD = 1.15  # ... and only when it leads the next entry by this factor
 QUOTE_RECALL = 0.2  # an entry to quote must above all say what the question asks
+QUOTE_GENERIC = 0.8  # the weight of an everyday word ("existing", "delete") when choosing what to quote
 ANSWER_WEIGHT = 0.5  # an entry's answer words, against its question words, when choosing what to quote
 NEIGHBOUR_PREFIX = "~"
 SALIENT_TERMS = 16  # a longer question is answered from its most telling words
@@ -150,13 +151,23 @@ class SearchEngine:
                 self.example_questions.append(question)
         self.examples = ExampleIndex(rows)
         self.pooled = LabelModel(rows)
-        # For choosing which FAQ entry to quote: each entry's question and answer together, so
-        # an entry whose answer speaks of the question's specifics can win over one that only
-        # shares its wording.
-        self.entries = ExampleIndex(
-            (practice.id, _merged(self.ranker.analyse(entry.q).weights, self.ranker.analyse(entry.a).weights))
-            for practice in self.practices for entry in practice.faq)
-        self.entry_list = [entry for practice in self.practices for entry in practice.faq]
+        # For choosing which FAQ entry of a practice to quote, one small index per practice over
+        # its entries' questions and answers (so an entry whose answer speaks of the question's
+        # specifics can win over one that only shares its wording). Among one practice's entries
+        # the words every entry shares ("EFS", "encrypt") say little and the everyday words the
+        # ranking plays down ("existing", "turn on", "delete") tell one question from another,
+        # so those count in full here.
+        self.entries: dict[str, tuple[ExampleIndex, tuple[FaqEntry, ...]]] = {
+            practice.id: (ExampleIndex((practice.id, self._quote_terms(entry)) for entry in practice.faq), practice.faq)
+            for practice in self.practices if practice.faq}
+
+    def _quote_terms(self, entry: FaqEntry) -> dict[str, float]:
+        return _merged(self._lifted(self.ranker.analyse(entry.q).weights),
+                       self._lifted(self.ranker.analyse(entry.a).weights))
+
+    def _lifted(self, weights: dict[str, float]) -> dict[str, float]:
+        generic = self.vocab.generic
+        return {t: max(w, QUOTE_GENERIC) if t in generic else w for t, w in weights.items()}
 
     @property
     def known_words(self) -> dict[str, int]:
@@ -205,28 +216,30 @@ class SearchEngine:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         top = scores[order[0]]
         answers = []
-        entry_sims = self.entries.similarities(analysed.weights, recall_weight=QUOTE_RECALL)
+        quote_terms = self._lifted(analysed.weights)
         for doc in order[:limit]:
             if scores[doc] < FOLLOWER_RATIO * top:
                 break
             practice = self.practices[doc]
-            entry = self._quote(practice.id, entry_sims) if len(answers) < 3 else None
+            entry = self._quote(practice.id, quote_terms) if len(answers) < 3 else None
             kinds = _rank_kinds(practice.snippets, analysed.weights) if analysed.wants_snippet else ()
             relevance = min(confidence * scores[doc] / top, 0.9999)
             answers.append(Answer(practice, relevance, self.ranker.matched(doc, analysed), kinds, entry))
         return Reply(answers=tuple(answers), **reply_args)
 
-    def _quote(self, practice_id: str, sims: dict[int, float]) -> FaqEntry | None:
-        """The practice's FAQ entry that best answers the question, when one is close enough
-        (`sims`: the question's similarity to every entry)."""
-        ranked = sorted(((sim, index) for index, sim in sims.items() if self.entries.labels[index] == practice_id),
-                        reverse=True)[:2] + [(0.0, -1), (0.0, -1)]
-        (best, index), (second, _) = ranked[0], ranked[1]
+    def _quote(self, practice_id: str, terms: dict[str, float]) -> FaqEntry | None:
+        """The practice's FAQ entry that best answers the question, when one is close enough."""
+        if practice_id not in self.entries:
+            return None
+        index, faq = self.entries[practice_id]
+        sims = index.similarities(terms, recall_weight=QUOTE_RECALL)
+        ranked = sorted(((sim, i) for i, sim in sims.items()), reverse=True)[:2] + [(0.0, -1), (0.0, -1)]
+        (best, i), (second, _) = ranked[0], ranked[1]
         # A wrong answer quoted first is worse than the practice's own summary: quote only an
         # entry that matches well and clearly better than the next one.
-        if index < 0 or best < QUOTE_FAQ or best < QUOTE_LEAD * second:
+        if i < 0 or best < QUOTE_FAQ or best < QUOTE_LEAD * second:
             return None
-        return self.entry_list[index]
+        return faq[i]
 
     def judge(self, analysed) -> Judgement | None:
         """What the evidence says about the question (see Judgement), or None when the question

@@ -169,11 +169,16 @@ def test_an_existing_efs_file_system_gets_the_faq_answer_that_says_no(engine):
     reply = engine.ask("can I turn on encryption for an EFS file system that already exists")
     top = reply.answers[0]
     assert top.practice.id == "efs-encryption-at-rest"
-    # the practice's FAQ holds the answer that says no; with 41 entries the quote picker does not
-    # yet single it out clearly enough to quote it (it quotes nothing rather than a wrong entry)
-    entry = next(e for e in top.practice.faq if e.id == "enable-on-existing")
-    assert entry.a.startswith("No.") and "new file system" in entry.a
-    assert top.faq is None or top.faq.id == "enable-on-existing"
+    # the answer quoted says no, and what to do instead
+    assert top.faq is not None and top.faq.id == "enable-on-existing"
+    assert top.faq.a.startswith("No.") and "new file system" in top.faq.a
+    assert reply.to_dict()["answers"][0]["faq"]["a"] == top.faq.a
+
+
+def test_a_question_no_entry_answers_in_particular_quotes_none(engine):
+    vague = engine.ask("efs encryption")
+    assert vague.answers[0].practice.id in {"efs-encryption-at-rest", "encrypt-data-at-rest"}
+    assert vague.answers[0].faq is None
 
 
 def test_every_answer_carries_a_faq_key_and_no_answer_names_the_neighbouring_subject(engine):

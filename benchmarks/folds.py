@@ -8,7 +8,6 @@ get no answer from an engine built without it.
 """
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge import load_knowledge  # noqa: E402
 from knowledge.faq import load_neighbours  # noqa: E402
+from knowledge.record import replace  # noqa: E402
 from knowledge.search import SearchEngine  # noqa: E402
 
 NEIGHBOUR_FOLDS = 5
@@ -28,7 +28,7 @@ def folds() -> Iterator[tuple[str, SearchEngine, list[tuple[str, list[str]]]]]:
     practices = load_knowledge().practices
     neighbours = load_neighbours(known_practices=[p.id for p in practices])
     for style in sorted({entry.style for p in practices for entry in p.faq}):
-        kept = [dataclasses.replace(p, faq=tuple(e for e in p.faq if e.style != style)) for p in practices]
+        kept = [replace(p, faq=tuple(e for e in p.faq if e.style != style)) for p in practices]
         held = [(e.q, [p.id]) for p in practices for e in p.faq if e.style == style]
         yield style, SearchEngine(kept, neighbours=neighbours), held
     for fold in range(NEIGHBOUR_FOLDS):
@@ -36,6 +36,6 @@ def folds() -> Iterator[tuple[str, SearchEngine, list[tuple[str, list[str]]]]]:
         for n in neighbours:
             questions = list(n.questions)
             held.extend((q, []) for q in questions[fold::NEIGHBOUR_FOLDS])
-            kept_neighbours.append(dataclasses.replace(
+            kept_neighbours.append(replace(
                 n, questions=tuple(q for i, q in enumerate(questions) if i % NEIGHBOUR_FOLDS != fold)))
         yield "neighbours", SearchEngine(practices, neighbours=tuple(kept_neighbours)), held

@@ -9,7 +9,7 @@ subjects next to the guide's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import field, record
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,18 +29,18 @@ _PART_RE = re.compile(r"[a-z0-9]+")
 _CHUNK_RE = re.compile(r"[.;:,!?()]\s|\s\.\s|\n")
 _MARKUP_RE = re.compile(r"```.*?```|\]\([^)]*\)|https?://\S+", re.S)
 
-@dataclass
+@record(frozen=False)
 class Vocabulary:
     stopwords: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()  # stems
     make_words: frozenset[str] = frozenset()  # surface words
-    synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)  # surface words -> what they mean
+    synonyms: dict[tuple[str, ...], str] = field(factory=dict)  # surface words -> what they mean
     aspects: frozenset[str] = frozenset()  # stems
     phrases: frozenset[tuple[str, str]] = frozenset()  # stem pairs that name one thing
     off_topic: frozenset[tuple[str, ...]] = frozenset()  # surface word sequences
     longest_phrase: int = 1
-    _expanded: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _by_stems: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _expanded: dict[tuple[str, ...], tuple[str, ...]] = field(factory=dict, repr=False)
+    _by_stems: dict[tuple[str, ...], tuple[str, ...]] = field(factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:

@@ -14,6 +14,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from .packed import PackedPostings
+
 RECALL_WEIGHT = 0.65  # against precision, in the geometric mean that makes a similarity
 
 
@@ -44,7 +46,7 @@ class ExampleIndex:
                 postings[term].append((index, value))
                 norm += value
             self.norms.append(norm or 1.0)
-        self.postings = dict(postings)
+        self.postings = PackedPostings(postings)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -63,7 +65,7 @@ class ExampleIndex:
             if idf is None:
                 continue
             cap = q_weight * idf  # the smaller of the two weights: a synonym meets a typed word at its own weight
-            for index, value in self.postings[term]:
+            for index, value in self.postings[term].items():
                 overlap[index] += value if value < cap else cap
         q_norm = self.query_norm(weights)
         out: dict[int, float] = {}
@@ -115,12 +117,12 @@ class LabelModel:
         # log P(term | label) = log(count + smoothing) - denominator[label]
         self.denominators = {label: math.log(sum(terms.values()) + smoothing * len(vocabulary))
                              for label, terms in counts.items()}
-        # per term, the labels that use it and log((count + smoothing) / smoothing)
-        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for label, terms in counts.items():
-            for term, count in terms.items():
-                postings[term].append((label, math.log((count + smoothing) / smoothing)))
-        self.postings = dict(postings)
+        # per term, the labels that use it (by number) and log((count + smoothing) / smoothing)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, label in enumerate(self.labels):
+            for term, count in counts[label].items():
+                postings[term].append((number, math.log((count + smoothing) / smoothing)))
+        self.postings = PackedPostings(postings)
 
     def posteriors(self, weights: Mapping[str, float]) -> dict[str, float]:
         """P(label | question) for every label; empty when no word of the question is known."""
@@ -128,11 +130,11 @@ class LabelModel:
         if not known:
             return {}
         total = sum(w for _, w in known)
-        logits = {label: total * (self.log_smoothing - self.denominators[label]) for label in self.labels}
+        logits = [total * (self.log_smoothing - self.denominators[label]) for label in self.labels]
         for term, weight in known:
-            for label, boost in self.postings[term]:
-                logits[label] += weight * boost
-        top = max(logits.values())
-        exp = {label: math.exp((value - top) / self.temperature) for label, value in logits.items()}
-        norm = sum(exp.values())
-        return {label: value / norm for label, value in exp.items()}
+            for number, boost in self.postings[term].items():
+                logits[number] += weight * boost
+        top = max(logits)
+        exp = [math.exp((value - top) / self.temperature) for value in logits]
+        norm = sum(exp)
+        return {label: value / norm for label, value in zip(self.labels, exp)}

@@ -1,7 +1,7 @@
-"""The knowledge base's data types. Plain frozen dataclasses: easy to test, cheap to share."""
+"""The knowledge base's data types. Plain frozen records (`record.py`): easy to test, cheap to share."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import field, record
 
 # Areas in browse order, with the heading shown for each.
 AREAS: dict[str, str] = {
@@ -20,13 +20,13 @@ LEVELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@record
 class Update:
     """Where the old guide is outdated or wrong."""
 
@@ -49,7 +49,7 @@ FAQ_STYLES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class FaqEntry:
     """A question people ask about a practice, with a short answer in our words."""
 
@@ -63,7 +63,7 @@ class FaqEntry:
         return {"id": self.id, "style": self.style, "q": self.q, "a": self.a, "source": self.source}
 
 
-@dataclass(frozen=True)
+@record
 class Neighbour:
     """A subject next to the guide's that it does not cover, with questions people ask about it.
 
@@ -76,7 +76,7 @@ class Neighbour:
     closest: tuple[str, ...] = ()  # practices worth suggesting all the same
 
 
-@dataclass(frozen=True)
+@record
 class Practice:
     id: str
     title: str

@@ -6,12 +6,12 @@ file and line so that the person editing it can jump straight there; a broken fi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 Path = tuple  # keys and list indexes from the document root (typing.Any is not imported: it costs start-up)
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Problem:
     path: str
     line: int

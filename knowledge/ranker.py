@@ -14,11 +14,12 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from .analysis import (_CHUNK_RE, _MARKUP_RE, _WORD_RE, Vocabulary, _word_variants, analyze,  # noqa: F401
                        stem)
 from .model import Neighbour, Practice
+from .packed import PackedPostings
+from .record import field, record
 
 # Field weights for BM25F and the length normalisation of each field.
 FIELDS: dict[str, tuple[float, float]] = {
@@ -156,7 +157,7 @@ class PracticeIndex:
         for doc, terms in enumerate(self.strong):
             for term in terms:
                 self.postings[term][doc] += self.about[term]
-        self.postings = dict(self.postings)
+        self.postings = PackedPostings(self.postings)
 
         # Words the knowledge base uses, for typo correction: surface form -> frequency. The
         # example questions are written as people type, misspellings included: a word only
@@ -366,15 +367,15 @@ class PracticeIndex:
         return True
 
 
-@dataclass
+@record(frozen=False)
 class _Question:
-    weights: dict[str, float] = field(default_factory=dict)
-    units: list[set[str]] = field(default_factory=list)  # the terms of each content word
+    weights: dict[str, float] = field(factory=dict)
+    units: list[set[str]] = field(factory=list)  # the terms of each content word
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
     wants_snippet: bool = False
     foreign: float = 0.0  # words naming subjects outside the guide (1 each), or unknown to it (0.5)
-    aspect_units: list[set[str]] = field(default_factory=list)
+    aspect_units: list[set[str]] = field(factory=list)
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.weights.get(term, 0.0):

@@ -20,10 +20,8 @@ How a question is answered:
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from . import cache
 from .analysis import VOCABULARY_FILE, Vocabulary, analyze, stem  # noqa: F401 - the public names
 from .examples import ExampleIndex, LabelModel
 from .model import FaqEntry, Neighbour, Practice
+from .record import record, replace
 from .ranker import FOLLOWER_RATIO, PracticeIndex, _rank_kinds
 
 CACHE_ENV = cache.CACHE_ENV
@@ -63,7 +62,7 @@ SALIENT_TERMS = 16  # a longer question is answered from its most telling words
 
 
 
-@dataclass(frozen=True)
+@record
 class Judgement:
     """What the evidence says about a question: the confidence that the guide answers it,
     the practices best first (document numbers), every document's score, the best
@@ -76,7 +75,7 @@ class Judgement:
     features: tuple[float, ...] | None
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     practice: Practice
     score: float  # relevance in [0, 1)
@@ -94,7 +93,7 @@ class Answer:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Reply:
     question: str
     answers: tuple[Answer, ...]
@@ -201,7 +200,7 @@ class SearchEngine:
             keep = sorted(singles, key=lambda t: (-salience[t], t))[:SALIENT_TERMS]
             singles = {t: singles[t] for t in keep}
         pairs = {t: w for t, w in q.weights.items() if " " in t and all(part in singles for part in t.split(" "))}
-        return dataclasses.replace(q, weights={**singles, **pairs})
+        return replace(q, weights={**singles, **pairs})
 
     def ask(self, question: str, limit: int = 5) -> Reply:
         """The answers to `question`, best first, or none when the guide does not answer it."""
@@ -317,7 +316,7 @@ def _shipped_neighbours(known: list[str]) -> tuple[Neighbour, ...]:
     if not NEIGHBOURS_FILE.exists():
         return ()
     have = set(known)
-    return tuple(dataclasses.replace(n, closest=tuple(pid for pid in n.closest if pid in have))
+    return tuple(replace(n, closest=tuple(pid for pid in n.closest if pid in have))
                  for n in load_neighbours(NEIGHBOURS_FILE))
 
 
@@ -326,7 +325,7 @@ def _cache_inputs() -> list[Path]:
     # modules (and PyYAML behind them) in a process that finds the engine cached
     here = Path(__file__).parent
     PRACTICES_DIR, NEIGHBOURS_FILE = here / "practices", here / "neighbours.yaml"
-    code = [here / name for name in ("search.py", "ranker.py", "examples.py", "analysis.py", "loader.py",
+    code = [here / name for name in ("search.py", "ranker.py", "examples.py", "packed.py", "record.py", "analysis.py", "loader.py",
                                      "faq.py", "model.py")]
     content = sorted(PRACTICES_DIR.glob("*.md")) + sorted(PRACTICES_DIR.glob("*.faq.yaml"))
     return content + [VOCABULARY_FILE] + ([NEIGHBOURS_FILE] if NEIGHBOURS_FILE.exists() else []) + code

@@ -1,10 +1,10 @@
 """The Ask transcript stays light and answers come first (issue 9, issue 11, issue 13 point 4)."""
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import pytest
+from knowledge.record import replace
 from knowledge.search import Reply
 from test_app_fixtures import PRACTICES, app_test, demo_app
 from textual.widgets import Markdown
@@ -88,7 +88,7 @@ async def test_faq_answer_leads_and_code_blocks_get_copy_keys(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         volumes = app.kb.get("demo-volumes")
-        practice = dataclasses.replace(volumes, body=volumes.body + '\n```yaml\nencrypted: "true"\n```\n')
+        practice = replace(volumes, body=volumes.body + '\n```yaml\nencrypted: "true"\n```\n')
         faq = SimpleNamespace(q="Does it work?", a="Yes, set encrypted to true.", source="https://example.com/faq")
         answer = SimpleNamespace(practice=practice, score=0.9, matched=(), snippets=(), faq=faq)
         reply = Reply(question="does it work", answers=(answer,))

@@ -8,6 +8,7 @@ themselves are printed by benchmarks/quality.py.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -133,8 +134,17 @@ def test_every_practice_is_found_by_its_own_title(engine):
 
 
 def test_engine_cache_is_used_and_survives_a_corrupt_file(tmp_path, monkeypatch):
+    import knowledge
     import knowledge.search as search
 
+    # the cache's behaviour, on an engine over two practices (building the full one thrice is slow)
+    full = knowledge.load_knowledge()
+    two = SimpleNamespace(practices=[p for p in full.practices if p.id in {"efs-encryption-in-transit", "sealed-secrets"}])
+    monkeypatch.setattr(knowledge, "load_knowledge", lambda: two)
+    monkeypatch.setattr(search, "_shipped_neighbours", lambda known: ())
+    builds = []
+    index = search.PracticeIndex
+    monkeypatch.setattr(search, "PracticeIndex", lambda *args: builds.append(1) or index(*args))
     monkeypatch.setenv(search.CACHE_ENV, str(tmp_path))
     search.default_engine.cache_clear()
     try:
@@ -142,15 +152,16 @@ def test_engine_cache_is_used_and_survives_a_corrupt_file(tmp_path, monkeypatch)
         (cached,) = tmp_path.glob("engine-*.pickle")
         search.default_engine.cache_clear()
         again = search.default_engine()
+        assert len(builds) == 1, "the second process must load the cache, not build"
         assert again is not first and again.ask("efs tls").answers[0].practice.id == "efs-encryption-in-transit"
         cached.write_bytes(b"not a pickle")
         search.default_engine.cache_clear()
         rebuilt = search.default_engine()
-        assert rebuilt.ask("kubeseal").answers[0].practice.id == "sealed-secrets"
+        assert len(builds) == 2 and rebuilt.ask("kubeseal").answers[0].practice.id == "sealed-secrets"
         assert cached.read_bytes() != b"not a pickle"
         monkeypatch.setenv(search.CACHE_ENV, "off")
         search.default_engine.cache_clear()
-        assert search._cache_file() is None and search.default_engine().practices
+        assert search._cache_file() is None and search.default_engine().practices and len(builds) == 3
     finally:
         search.default_engine.cache_clear()
 

@@ -3,7 +3,7 @@
 Documents and questions go through the same analyser. Compound identifiers (`kmsKeyId`,
 `ebs.csi.aws.com`, `external-secrets`) yield the whole and the parts; words are lower-cased and
 stemmed with the Snowball English stemmer (PyStemmer). `vocabulary.yaml` holds stop words,
-domain-generic words, synonyms and abbreviations, known phrases, aspects and the names of
+domain-generic words, synonyms and abbreviations, known phrases and the names of
 subjects next to the guide's.
 """
 from __future__ import annotations
@@ -35,7 +35,6 @@ class Vocabulary:
     generic: frozenset[str] = frozenset()  # stems
     make_words: frozenset[str] = frozenset()  # surface words
     synonyms: dict[tuple[str, ...], str] = field(factory=dict)  # surface words -> what they mean
-    aspects: frozenset[str] = frozenset()  # stems
     phrases: frozenset[tuple[str, str]] = frozenset()  # stem pairs that name one thing
     off_topic: frozenset[tuple[str, ...]] = frozenset()  # surface word sequences
     longest_phrase: int = 1
@@ -56,7 +55,6 @@ class Vocabulary:
         vocab.make_words = frozenset(str(w).lower() for w in data.get("make_words", []))
         vocab.phrases = frozenset(
             tuple(analyze(str(w), stopwords)) for w in data.get("phrases", []) if len(analyze(str(w), stopwords)) == 2)
-        vocab.aspects = frozenset(_stem_word(str(w).lower()) for w in data.get("aspects", []))
         vocab.off_topic = frozenset(tuple(stem(w) for w in _surface_words(str(w))) for w in data.get("off_topic", [])
                                     if _surface_words(str(w)))
         for phrase in vocab.off_topic:

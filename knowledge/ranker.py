@@ -5,7 +5,7 @@ as extra terms so that phrases outrank scattered words. "Aboutness" adds weight 
 practice's title, aliases, tags or summary, the more so the fewer practices name it there.
 Questions are analysed here too (`PracticeIndex.analyse`): stop words dropped, synonyms and
 abbreviations expanded, typos corrected to words the knowledge base uses, and the words that name
-subjects outside the guide counted. `credit`, `coverage` and `confident` tell how much of a
+subjects outside the guide counted. `credit` and `coverage` tell how much of a
 question a practice explains; the engine in `search.py` weighs that with the FAQ evidence.
 """
 from __future__ import annotations
@@ -43,10 +43,7 @@ WEIGHT_LITERAL = 0.4
 WEIGHT_CORRECTED = 0.85
 WEIGHT_PAIR = 0.5
 
-# Calibrated on tests/questions.jsonl; benchmarks/quality.py prints the figures on every set.
-MIN_COVERAGE = 0.5
-MIN_RELEVANCE = 0.04
-FOLLOWER_RATIO = 0.3
+FOLLOWER_RATIO = 0.3  # an answer after the first is listed from this share of the best one's score
 
 class PracticeIndex:
     """BM25F and aboutness over the practices' own fields, built once."""
@@ -309,8 +306,6 @@ class PracticeIndex:
             unit_terms[index] = set()
             if index not in content_units:
                 content_units.append(index)
-        q.aspect_units = {i for i in content_units if unit_terms[i] and unit_terms[i] <= (vocab.aspects | vocab.generic)}
-        q.aspect_units = [unit_terms[i] for i in sorted(set(content_units)) if i in q.aspect_units]
 
         # Adjacent words as a pair ("access point", "secrets manager"): a known phrase counts in
         # full, any other pair of specific words a little.
@@ -351,21 +346,6 @@ class PracticeIndex:
             return 0.0
         return sum(self.credit(doc, terms) for terms in q.units) / len(q.units)
 
-    def confident(self, doc: int, relevance: float, q: _Question) -> bool:
-        """Is practice `doc` a real answer to the question, not a chance match?"""
-        if relevance < MIN_RELEVANCE:
-            return False
-        credits = [self.credit(doc, terms) for terms in q.units]
-        if max(credits) < 1.0 or sum(credits) / len(credits) < MIN_COVERAGE:
-            return False
-        if q.foreign:
-            # Something outside the guide is named: answer only when one of the guide's own
-            # subjects (not just an action such as "encrypt" or "rotate") is named too.
-            subjects = [terms for terms in q.units if terms and terms not in q.aspect_units]
-            named = sum(1 for terms in subjects if self.credit(doc, terms) == 1.0)
-            return named > q.foreign
-        return True
-
 
 @record(frozen=False)
 class _Question:
@@ -375,7 +355,6 @@ class _Question:
     unknown: tuple[str, ...] = ()
     wants_snippet: bool = False
     foreign: float = 0.0  # words naming subjects outside the guide (1 each), or unknown to it (0.5)
-    aspect_units: list[set[str]] = field(factory=list)
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.weights.get(term, 0.0):

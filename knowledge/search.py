@@ -211,6 +211,9 @@ class SearchEngine:
         if judged is None:
             return Reply(answers=(), **reply_args)
         confidence, order, scores, neighbour = judged.confidence, judged.order, judged.scores, judged.neighbour
+        # The model weighs coverage too; the floor catches a question whose only known word is a
+        # corrected typo ("the weather in Paris" read as "part"). It turns away no question of
+        # any question set or fold that the model would answer, long pasted ones included.
         if confidence < MIN_CONFIDENCE or self.ranker.coverage(order[0], analysed) < MIN_COVERAGE:
             return Reply(answers=(), neighbour=neighbour, **reply_args)
         top = scores[order[0]]

@@ -10,8 +10,9 @@
    an empty ids list marks a question the knowledge base does not cover. Prints top-1, top-3 and
    the share of off-topic questions rejected, per set (and per "kind" where a set has one).
 
-The held-out sets (benchmarks/questions_d.jsonl and questions_e.jsonl) were written by someone who saw neither the
-FAQ nor the engine; their first score, before any change they prompted, is in the README.
+The held-out sets (benchmarks/questions_d.jsonl and questions_e.jsonl) were written by people who
+saw neither the FAQ nor the engine; their first score, before any change they prompted, is in
+the README.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from knowledge.search import default_engine  # noqa: E402
 
-DEFAULT_SETS = [ROOT / "benchmarks" / "questions_e.jsonl", ROOT / "benchmarks" / "questions_d.jsonl", ROOT / "tests" / "questions.jsonl",
+DEFAULT_SETS = [ROOT / "benchmarks" / "questions_e.jsonl", ROOT / "benchmarks" / "questions_d.jsonl",
+                ROOT / "tests" / "questions.jsonl",
                 ROOT / "benchmarks" / "questions_b.jsonl", ROOT / "benchmarks" / "questions_c.jsonl"]
 
 

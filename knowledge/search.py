@@ -48,8 +48,8 @@ POOLED_WEIGHT = 0.5  # and the label model's probability (examples.LabelModel), 
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
                      "margin", "share", "coverage shortfall", "pooled practices", "pooled best")
-DECISION_WEIGHTS = (0.424, -1.759, 2.906, -0.630, 2.394, 0.525, 3.022, -2.787, 0.566, 0.682, 4.911, -2.689, 1.090, -0.506)
-DECISION_BIAS = -6.869
+DECISION_WEIGHTS = (0.454, -1.693, 3.260, -0.956, 1.784, 0.722, 3.043, -2.698, 0.785, 0.687, 4.810, -2.623, 0.744, -0.794)
+DECISION_BIAS = -7.260
 MIN_CONFIDENCE = 0.5
 MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
 QUOTE_FAQ = 0.4  # an answer quotes its best FAQ entry from this similarity up
@@ -58,7 +58,7 @@ QUOTE_RECALL = 0.2  # an entry to quote must above all say what the question ask
 QUOTE_GENERIC = 0.8  # the weight of an everyday word ("existing", "delete") when choosing what to quote
 ANSWER_WEIGHT = 0.5  # an entry's answer words, against its question words, when choosing what to quote
 NEIGHBOUR_PREFIX = "~"
-SALIENT_TERMS = 16  # a longer question is answered from its most telling words
+SALIENT_TERMS = 32  # a longer question is answered from its most telling words
 
 
 

@@ -48,8 +48,8 @@ POOLED_WEIGHT = 0.5  # and the label model's probability (examples.LabelModel), 
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
                      "margin", "share", "coverage shortfall", "pooled practices", "pooled best")
-DECISION_WEIGHTS = (0.454, -1.693, 3.260, -0.956, 1.784, 0.722, 3.043, -2.698, 0.785, 0.687, 4.810, -2.623, 0.744, -0.794)
-DECISION_BIAS = -7.260
+DECISION_WEIGHTS = (0.432, -1.438, 2.869, 0.180, -1.273, 0.601, 3.141, -3.156, 0.748, 0.636, 4.664, -1.902, 1.018, -0.482)
+DECISION_BIAS = -6.792
 MIN_CONFIDENCE = 0.5
 MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
 QUOTE_FAQ = 0.4  # an answer quotes its best FAQ entry from this similarity up

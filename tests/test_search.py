@@ -188,7 +188,7 @@ def test_an_existing_efs_file_system_gets_the_faq_answer_that_says_no(engine):
 
 def test_a_question_no_entry_answers_in_particular_quotes_none(engine):
     vague = engine.ask("efs encryption")
-    assert vague.answers[0].practice.id in {"efs-encryption-at-rest", "encrypt-data-at-rest"}
+    assert vague.answers[0].practice.id in {"efs-encryption-at-rest", "efs-encryption-in-transit", "encrypt-data-at-rest"}
     assert vague.answers[0].faq is None
 
 

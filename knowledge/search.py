@@ -28,6 +28,7 @@ from pathlib import Path
 from . import cache
 from .analysis import VOCABULARY_FILE, Vocabulary, analyze, stem  # noqa: F401 - the public names
 from .examples import ExampleIndex, LabelModel
+from .linear import LinearModel
 from .model import FaqEntry, Neighbour, Practice
 from .record import record, replace
 from .ranker import FOLLOWER_RATIO, PracticeIndex, _rank_kinds
@@ -37,19 +38,22 @@ CACHE_ENV = cache.CACHE_ENV
 # Fusion weights and decision thresholds, chosen by cross-validation over the FAQ
 # (benchmarks/quality.py prints the figures they give). A document's score is
 #   TEXT_WEIGHT * text relevance + best example similarity + THIRD_WEIGHT * third best
-#   + POOLED_WEIGHT * the label model's probability.
+#   + POOLED_WEIGHT * the label model's probability + LINEAR_WEIGHT * the linear model's.
 TEXT_WEIGHT = 3.0  # text relevance is score / ceiling, usually 0 to 0.6
 THIRD_WEIGHT = 0.3  # a third close example says the question is squarely in the subject
 POOLED_WEIGHT = 0.5  # and the label model's probability (examples.LabelModel), pooled over all examples
+LINEAR_WEIGHT = 1.0  # and the probability under the softmax regression over the examples (linear.py)
 
 # Answer or not: a logistic model over what the scores say, fitted on the cross-validation
 # folds by benchmarks/fit_decision.py (which prints these numbers); MIN_CONFIDENCE is the
 # probability from which eksguide answers.
 DECISION_FEATURES = ("practice score", "neighbour score", "practice text", "practice nearest FAQ",
                      "neighbour nearest", "runner-up score", "coverage", "foreign words", "log terms",
-                     "margin", "share", "coverage shortfall", "pooled practices", "pooled best")
-DECISION_WEIGHTS = (0.432, -1.438, 2.869, 0.180, -1.273, 0.601, 3.141, -3.156, 0.748, 0.636, 4.664, -1.902, 1.018, -0.482)
-DECISION_BIAS = -6.792
+                     "margin", "share", "coverage shortfall", "pooled practices", "pooled best",
+                     "linear practices", "linear best")
+DECISION_WEIGHTS = (0.333, -0.787, 2.492, -0.477, -1.728, 0.435, 2.143, -3.150, 0.469, 0.345, 3.144, -1.462, 0.081,
+                    -0.654, 2.228, 1.372)
+DECISION_BIAS = -6.336
 MIN_CONFIDENCE = 0.5
 MIN_COVERAGE = 0.3  # and the best practice must explain at least this share of the question's content words
 QUOTE_FAQ = 0.4  # an answer quotes its best FAQ entry from this similarity up
@@ -150,6 +154,7 @@ class SearchEngine:
                 self.example_questions.append(question)
         self.examples = ExampleIndex(rows)
         self.pooled = LabelModel(rows)
+        self.linear = LinearModel(rows)
         # For choosing which FAQ entry of a practice to quote, one small index per practice over
         # its entries' questions and answers (so an entry whose answer speaks of the question's
         # specifics can win over one that only shares its wording). Among one practice's entries
@@ -249,18 +254,19 @@ class SearchEngine:
         q = self._salient(analysed)
         if not q.weights:
             return None
-        scores, nearest, text, pooled = self._scores(q)
+        scores, nearest, text, pooled, linear = self._scores(q)
         n = len(self.practices)
         order = sorted((doc for doc in scores if doc < n), key=lambda d: (-scores[d], d))
         others = sorted((doc for doc in scores if doc >= n), key=lambda d: (-scores[d], d))
         neighbour = self.ranker.neighbours[others[0] - n] if others else None
         if not order:
             return Judgement(0.0, order, scores, neighbour, None)
-        features = self.decision_features(analysed, q, order, others, scores, nearest, text, pooled)
+        features = self.decision_features(analysed, q, order, others, scores, nearest, text, pooled, linear)
         z = DECISION_BIAS + sum(w * x for w, x in zip(DECISION_WEIGHTS, features))
         return Judgement(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), order, scores, neighbour, features)
 
-    def decision_features(self, analysed, q, order, others, scores, nearest, text, pooled) -> tuple[float, ...]:
+    def decision_features(self, analysed, q, order, others, scores, nearest, text, pooled, linear
+                          ) -> tuple[float, ...]:
         """What the answer/no-answer model weighs, in DECISION_FEATURES order."""
         top = order[0]
         practice = scores[top]
@@ -282,12 +288,14 @@ class SearchEngine:
             max(0.0, 0.4 - coverage),  # a practice that explains under 40% of the question is suspect
             sum(p for doc, p in pooled.items() if doc < len(self.practices)),  # P(some practice), pooled
             pooled.get(top, 0.0),
+            sum(p for doc, p in linear.items() if doc < len(self.practices)),  # P(some practice), linear
+            linear.get(top, 0.0),
         )
 
     def _scores(self, q):
         """Every document's fused score (practices and neighbouring subjects alike), each
         document's nearest example question (similarity, example index), its text relevance,
-        and its probability under the label model."""
+        and its probabilities under the label model and the linear model."""
         ranked, ceiling = self.ranker.score(q)
         text = {doc: score / ceiling for doc, score in ranked}
         scores = {doc: TEXT_WEIGHT * value for doc, value in text.items()}
@@ -300,7 +308,11 @@ class SearchEngine:
         for doc, p in pooled.items():
             if doc in scores:  # evidence for a document nothing else connects to the question is no evidence
                 scores[doc] += POOLED_WEIGHT * p
-        return scores, nearest, text, pooled
+        linear = {self._doc_of[label]: p for label, p in self.linear.posteriors(q.weights).items()}
+        for doc, p in linear.items():
+            if doc in scores:
+                scores[doc] += LINEAR_WEIGHT * p
+        return scores, nearest, text, pooled, linear
 
 
 def _merged(question: dict[str, float], answer: dict[str, float]) -> dict[str, float]:
@@ -328,8 +340,8 @@ def _cache_inputs() -> list[Path]:
     # modules (and PyYAML behind them) in a process that finds the engine cached
     here = Path(__file__).parent
     PRACTICES_DIR, NEIGHBOURS_FILE = here / "practices", here / "neighbours.yaml"
-    code = [here / name for name in ("search.py", "ranker.py", "examples.py", "packed.py", "record.py", "analysis.py", "loader.py",
-                                     "faq.py", "model.py")]
+    code = [here / name for name in ("search.py", "ranker.py", "examples.py", "linear.py", "packed.py", "record.py",
+                                     "analysis.py", "loader.py", "faq.py", "model.py")]
     content = sorted(PRACTICES_DIR.glob("*.md")) + sorted(PRACTICES_DIR.glob("*.faq.yaml"))
     return content + [VOCABULARY_FILE] + ([NEIGHBOURS_FILE] if NEIGHBOURS_FILE.exists() else []) + code
 

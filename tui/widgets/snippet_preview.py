@@ -41,6 +41,7 @@ class SnippetPreview(Vertical):
         self.snippet: Snippet | None = None
         self.stand_ins: list[str] = []
         self.changed: set[int] = set()  # 0-based lines that differ from the previous text
+        self.syntax_theme = ""  # the Pygments theme the text on show was coloured with
         self.speak = speak  # turns command-line wording (flags) into the form's (field labels)
 
     def on_mount(self) -> None:
@@ -84,7 +85,7 @@ class SnippetPreview(Vertical):
     def _highlight(self, snippet: Snippet, changed: set[int]) -> None:
         """Colour the text for the current theme; every changed line is highlighted."""
         lexer = LEXERS.get(snippet.language, "text")
-        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        theme = self.syntax_theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
         syntax = Syntax(snippet.text, lexer, theme=theme, background_color="default")
         highlighted = syntax.highlight(snippet.text)
         highlighted.rstrip()

@@ -196,6 +196,19 @@ def coerce(f: Field, value: Any) -> tuple[Any, str | None]:
     return value.strip(), None
 
 
+# The example validators.dns_subdomain gives for any Kubernetes name: a StorageClass's name.
+SHARED_NAME_EXAMPLE = "such as encrypted-gp3"
+
+
+def with_example(f: Field, message: str) -> str:
+    """A validator shared by every Kubernetes name ends its message with a StorageClass name;
+    for another kind of name (a store, a Secret) the field's own example replaces it, so the
+    error shows a value of the same kind."""
+    if message.endswith(SHARED_NAME_EXAMPLE) and f.example and f.type != "list" and " " not in f.example:
+        return message[: -len(SHARED_NAME_EXAMPLE)] + f"such as {f.example}"
+    return message
+
+
 def check(spec: Spec, raw: Answers) -> tuple[dict[str, Any], list[FieldError]]:
     """Coerce and validate every field; returns (answers, errors). Unknown keys are errors."""
     errors: list[FieldError] = []
@@ -232,7 +245,7 @@ def check(spec: Spec, raw: Answers) -> tuple[dict[str, Any], list[FieldError]]:
             for item in value if f.type == "list" else (value,):
                 message = f.validate(item)
                 if message:
-                    errors.append(FieldError(f.id, message))
+                    errors.append(FieldError(f.id, with_example(f, message)))
                     break
     # Cross-field rules see None for a field that failed; their findings on an already
     # failed field would only repeat it.

@@ -75,9 +75,9 @@ def preview_text(app) -> str:
 def errors_shown(form: SpecForm) -> dict[str, str]:
     shown = {}
     for row in form.rows():
-        error = row.query_one(".field-error", Static)
-        if error.display:
-            shown[row.field.id] = str(error.render())
+        errors = row.query(".field-error")  # mounted the first time one shows
+        if errors and errors.first(Static).display:
+            shown[row.field.id] = str(errors.first(Static).render())
     return shown
 
 

@@ -172,7 +172,7 @@ POD_BAD = [
     ("image", "nginx:", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
     ("image", "nginx@sha256:abc", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
     ("image", "nginx latest", "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api:1.4.2"),
-    ("secret-name", "db_password", "encrypted-gp3"),
+    ("secret-name", "db_password", "such as payments-db"),
     ("mount-path", "etc/secrets", "/etc/secrets"),
     ("mount-path", "/etc/../secrets", "/etc/secrets"),
     ("mount-path", "/etc/./secrets", "/etc/secrets"),

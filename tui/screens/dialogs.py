@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..files import FileExists, write_atomic
+from ..widgets.footer import SteadyFooter
 from ..widgets.steady_input import SteadyInput
 
 
@@ -60,7 +61,10 @@ class SaveScreen(ModalScreen["Path | None"]):
     Dismisses with the path written, or None when cancelled.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the path typed (Enter in the path does too)"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(self, text: str, suggested: Path) -> None:
         super().__init__(classes="dialog-screen")
@@ -77,6 +81,7 @@ class SaveScreen(ModalScreen["Path | None"]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield SteadyFooter()  # over the wizard's: only the keys that work in this dialog
 
     def on_mount(self) -> None:
         self.query_one("#save-error").display = False
@@ -96,7 +101,9 @@ class SaveScreen(ModalScreen["Path | None"]):
                 lambda yes: self._write(path, True) if yes else self.query_one("#save-path").focus(),
             )
         except OSError as exc:
-            self._error(f"Could not save: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""))
+            # The target and the OS's reason, never exc.filename: that may be the temporary file
+            # written first (see write_atomic), a name the user never typed.
+            self._error(f"Could not save {path}: {exc.strerror or exc}.")
         except ValueError as exc:  # a path the OS cannot take (the checks in _save catch the known ones)
             self._error(f"Could not save to that path: {exc}. Type a file name such as snippet.yaml.")
         else:
@@ -106,6 +113,9 @@ class SaveScreen(ModalScreen["Path | None"]):
     @on(Button.Pressed, "#save")
     def _save(self, event) -> None:
         event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
         raw = self.query_one("#save-path", Input).value.strip()
         if not raw:
             self._error("Type a file name, for example snippet.yaml.")

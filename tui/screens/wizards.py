@@ -10,31 +10,41 @@ from snippets.spec import render as render_snippet
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..widgets.snippet_preview import SnippetPreview
-from ..widgets.spec_form import SpecForm, preview_raw
+from ..widgets.spec_form import SpecForm, preview_raw, speak_fields
 from .base import SectionScreen
 from .dialogs import ConfirmScreen, SaveScreen
 
 
 class WizardPickerScreen(SectionScreen):
-    """The list of every wizard (the Wizards section's first screen)."""
+    """The list of every wizard (the Wizards section's first screen). Typing letters filters it."""
 
     SECTION = "wizards"
     AUTO_FOCUS = "#wizard-list"
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Open the highlighted wizard", priority=True),
+        Binding("ctrl+f", "filter_help", "Type to filter", key_display="a-z",
+                tooltip="Type letters to show only the wizards that mention them"),
+        Binding("escape", "clear_filter", "Clear filter", tooltip="Show every wizard again (so does Backspace)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = ""
+        self._entries: list[tuple[str, Option]] = []  # (searchable text, option), built once
 
     def compose_body(self) -> ComposeResult:
         specs = list(self.guide.specs.values())
         yield Static(
             Content(f"{len(specs)} wizards. Each asks a few questions and writes a snippet you can copy or save; "
-                    "pick one with Enter."),
+                    "pick one with Enter, or type to filter the list."),
             id="wizard-intro",
         )
-        options: list[Option] = []
         for spec in specs:
             practices = [self.guide.kb.get(pid) for pid in spec.practices]
             serves = "; ".join(p.title for p in practices if p is not None)
@@ -43,8 +53,66 @@ class WizardPickerScreen(SectionScreen):
                                          description=spec.description)
             if serves:
                 prompt += Content.from_markup("\n[dim]for: $serves[/dim]", serves=serves)
-            options.append(Option(prompt, id=spec.kind))
-        yield OptionList(*options, id="wizard-list")
+            text = " ".join((spec.title, spec.kind, spec.language, spec.description, serves)).lower()
+            self._entries.append((text, Option(prompt, id=spec.kind)))
+        yield Static("", id="wizard-filter")
+        yield OptionList(*self._shown(), id="wizard-list")
+
+    def _shown(self) -> list[Option | None]:
+        """The options that match the filter, with a blank separator between entries."""
+        words = self.filter.lower().split()
+        shown: list[Option | None] = []
+        for text, option in self._entries:
+            if all(word in text for word in words):
+                if shown:
+                    shown.append(None)
+                shown.append(option)
+        return shown
+
+    def on_mount(self) -> None:
+        self.query_one("#wizard-filter").display = False
+
+    def set_filter(self, text: str) -> None:
+        """Show only the wizards whose title, kind, description or practices contain every word."""
+        if text == self.filter:
+            return
+        self.filter = text
+        options = self.query_one("#wizard-list", OptionList)
+        options.set_options(self._shown())
+        if options.option_count:
+            options.highlighted = 0
+        line = self.query_one("#wizard-filter", Static)
+        line.display = bool(text)
+        count = sum(1 for option in self._shown() if option is not None)
+        line.update(Content.from_markup("Filter: [b]$text[/b] · $count shown · Esc or Backspace clears",
+                                        text=text, count=str(count)))
+        self.refresh_bindings()
+
+    def on_key(self, event) -> None:
+        if not isinstance(self.focused, OptionList):
+            return
+        if event.key == "backspace" and self.filter:
+            event.stop()
+            self.set_filter(self.filter[:-1])
+        elif event.character and event.is_printable and (event.character.isalnum() or event.character in " -"):
+            if event.character == " " and not self.filter:
+                return
+            event.stop()
+            self.set_filter(self.filter + event.character)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "clear_filter" and not self.filter:
+            return False  # Esc is free for the app when there is nothing to clear
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.set_filter("")
+
+    def action_filter_help(self) -> None:
+        self.notify("Type letters to filter the list of wizards; Esc or Backspace clears.", markup=False)
+
+    def action_open(self) -> None:
+        self.query_one("#wizard-list", OptionList).action_select()
 
     @on(OptionList.OptionSelected, "#wizard-list")
     async def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -77,11 +145,13 @@ class WizardScreen(SectionScreen):
             with Horizontal(id="wizard-body"):
                 with Vertical(id="wizard-form-pane"):
                     yield SpecForm(spec, id="wizard-form")
+                    with VerticalScroll(id="wizard-help-pane", can_focus=False):
+                        yield Static("", id="wizard-field-help")
                     with Horizontal(id="wizard-buttons"):
                         yield Button("Copy ^y", id="copy", compact=True, variant="primary")
                         yield Button("Save ^s", id="save", compact=True)
                         yield Button("Reset ^r", id="reset", compact=True)
-                yield SnippetPreview(id="wizard-preview")
+                yield SnippetPreview(id="wizard-preview", speak=lambda text: speak_fields(spec, text))
 
     def on_mount(self) -> None:
         first = self.query_one(SpecForm).rows()
@@ -105,6 +175,12 @@ class WizardScreen(SectionScreen):
             return render_snippet(self.spec, answers)
         except Exception as exc:  # noqa: BLE001 - a broken spec must not take the app down
             return f"{type(exc).__name__}: {exc}"
+
+    @on(SpecForm.FieldFocused, "#wizard-form")
+    def _field_focused(self, event: SpecForm.FieldFocused) -> None:
+        """One help area under the form, for the field at hand: a Tab changes its text only,
+        not the layout of the form."""
+        self.query_one("#wizard-field-help", Static).update(Content(event.help))
 
     @on(SpecForm.Changed, "#wizard-form")
     def _changed(self, event: SpecForm.Changed) -> None:
@@ -158,7 +234,7 @@ class WizardScreen(SectionScreen):
         if snippet is None:
             return
         self.app.copy_to_clipboard(snippet.text)
-        lines = snippet.text.count("\n") + 1
+        lines = len(snippet.text.splitlines())
         self.notify(f"Copied {lines} lines ({snippet.filename}) to the clipboard. Terminals that block OSC 52 "
                     "clipboard access ignore this; save to a file instead.", title="Copied", markup=False)
 

@@ -54,16 +54,22 @@ def is_blank(value: RawValue) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def form_message(spec: Spec, field: Field, message: str) -> str:
-    """A check message as the form shows it under `field`.
-
-    Messages are written for the command line too ("is required, for example --namespace
-    my-app"); in the form, flags become field labels and a bare predicate gets its subject.
-    """
+def speak_fields(spec: Spec, text: str) -> str:
+    """Text written for the command line too ("is required, for example --namespace my-app",
+    "No --sns-topic-arn") as the app shows it: each flag of the spec becomes its field's label."""
+    if "--" not in text:
+        return text
     for other in spec.fields:
         flag = re.escape(other.flag) + r"(?![\w-])"  # --name, but not the start of --namespace
-        message = re.sub(rf"\b(for example|such as) {flag} ", r"\1 ", message)
-        message = re.sub(flag, lambda _match, label=other.label: f"'{label}'", message)
+        text = re.sub(rf"\b(for example|such as) {flag} ", r"\1 ", text)
+        text = re.sub(flag, lambda _match, label=other.label: f"'{label}'", text)
+    return text
+
+
+def form_message(spec: Spec, field: Field, message: str) -> str:
+    """A check message as the form shows it under `field`: flags become field labels and a
+    bare predicate gets its subject."""
+    message = speak_fields(spec, message)
     if message.startswith("is required"):
         return "Required" + message[len("is required"):]
     if message.startswith(("is ", "must ", "needs ", "would ", "should ")):
@@ -79,16 +85,31 @@ def preview_raw(spec: Spec, raw: dict[str, RawValue]) -> tuple[dict[str, RawValu
     """
     out = dict(raw)
     stand_ins: list[str] = []
-    answers, _ = snippets.check(spec, raw)
-    for field in spec.fields:
-        if field.required and field.example and is_blank(raw.get(field.id, "")) and field.applies(answers):
-            out[field.id] = field.example
-            stand_ins.append(field.label)
+    # Twice: a stand-in can make a rule apply that asks for another blank field.
+    for _ in range(2):
+        answers, errors = snippets.check(spec, out)
+        failing = {error.field for error in errors}
+        for field in spec.fields:
+            blank = is_blank(out.get(field.id, ""))
+            wanted = field.required or field.id in failing  # required, or by a rule (see FieldRow)
+            if wanted and blank and field.example and field.applies(answers) and field.label not in stand_ins:
+                out[field.id] = field.example
+                stand_ins.append(field.label)
     return out, stand_ins
 
 
+def field_help(spec: Spec, field: Field) -> str:
+    """A field's help as the form shows it (for the field at hand, in the help area)."""
+    help_text = field.help
+    default = field.describe_default()
+    if default and field.type != "bool" and "default" not in help_text.lower():
+        help_text = f"{help_text} Default: {default}."
+    return speak_fields(spec, help_text)
+
+
 class FieldRow(Vertical):
-    """Label, control, help text and the current error of one field."""
+    """Label, control and the current error of one field (its help shows in the form's help
+    area while the field has focus; the error line is mounted the first time it is needed)."""
 
     def __init__(self, field: Field, value: RawValue) -> None:
         super().__init__(id=f"row-{field.id}", classes="field-row")
@@ -97,13 +118,18 @@ class FieldRow(Vertical):
         self.touched = False
         self.placeholder = ""
         self.error: str | None = None  # the message on show
+        self.required = field.required  # by the spec, or now by a rule over the other answers
+        self._error_line: Static | None = None
+
+    def _label(self) -> Content:
+        mark = " *" if self.required else ""
+        return Content.from_markup("[b]$label[/b]$mark", label=self.field.label, mark=mark)
 
     def compose(self) -> ComposeResult:
         field = self.field
         control_id = f"field-{field.id}"
         if field.type != "bool":
-            mark = " *" if field.required else ""
-            yield Label(Content.from_markup("[b]$label[/b]$mark", label=field.label, mark=mark), classes="field-label")
+            yield Label(self._label(), classes="field-label")
         placeholder = ""
         if field.example:
             placeholder = f"e.g. {field.example}"
@@ -131,12 +157,13 @@ class FieldRow(Vertical):
                          compact=True)
         else:
             yield Checkbox(Content(field.label), bool(self.initial), id=control_id, compact=True)
-        help_text = field.help
-        default = field.describe_default()
-        if default and field.type != "bool" and "default" not in help_text.lower():
-            help_text = f"{help_text} Default: {default}."
-        yield Static(Content(help_text), classes="field-help")
-        yield Static("", classes="field-error")
+
+    def mark_required(self, required: bool) -> None:
+        """Show or drop the `*` after the label (a rule can make a field required)."""
+        if required != self.required:
+            self.required = required
+            if self.field.type != "bool":
+                self.query_one(".field-label", Label).update(self._label())
 
     def on_resize(self) -> None:
         self.fit_placeholder()
@@ -176,7 +203,12 @@ class FieldRow(Vertical):
         if message == self.error:
             return
         self.error = message
-        error = self.query_one(".field-error", Static)
+        if self._error_line is None:
+            if not message:
+                return
+            self._error_line = Static("", classes="field-error")
+            self.mount(self._error_line)
+        error = self._error_line
         error.update(Content(message or ""))
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
@@ -201,6 +233,19 @@ class SpecForm(VerticalScroll):
         def control(self) -> SpecForm:
             return self.form
 
+    class FieldFocused(Message):
+        """A field's control got focus: its help is what to show now."""
+
+        def __init__(self, form: SpecForm, field: Field) -> None:
+            super().__init__()
+            self.form = form
+            self.field = field
+            self.help = field_help(form.spec, field)
+
+        @property
+        def control(self) -> SpecForm:
+            return self.form
+
     def __init__(self, spec: Spec, values: dict[str, RawValue] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="spec-form")
         self.spec = spec
@@ -209,6 +254,7 @@ class SpecForm(VerticalScroll):
         self.errors: list[FieldError] = []
         self._rows: list[FieldRow] | None = None
         self._pending: Timer | None = None  # a check waiting for typing to pause
+        self.changed_once = False  # the user has changed a value since the form was built
 
     def compose(self) -> ComposeResult:
         for field in self.spec.fields:
@@ -224,14 +270,11 @@ class SpecForm(VerticalScroll):
         return self._rows
 
     def on_descendant_focus(self, event) -> None:
-        """Mark the row being answered: its help text shows (see widgets.tcss)."""
+        """The field at hand: its help shows in the help area (see FieldFocused)."""
         for row in self.rows():
-            row.set_class(row in event.widget.ancestors_with_self, "-current")
-
-    def on_descendant_blur(self, event) -> None:
-        if self.screen.focused is None or self not in self.screen.focused.ancestors:
-            for row in self.rows():
-                row.remove_class("-current")
+            if row in event.widget.ancestors:
+                self.post_message(self.FieldFocused(self, row.field))
+                return
 
     def row(self, field_id: str) -> FieldRow:
         return self.query_one(f"#row-{field_id}", FieldRow)
@@ -256,7 +299,7 @@ class SpecForm(VerticalScroll):
 
     def reset(self) -> None:
         """Put every field back to its default."""
-        self.revealed = False
+        self.revealed = self.changed_once = False
         for row in self.rows():
             row.initial = initial_value(row.field)
             row.touched = False
@@ -287,9 +330,14 @@ class SpecForm(VerticalScroll):
         for row in self.rows():
             field = row.field
             row.display = field.applies(answers)
-            if row.raw_value() != row.initial:
-                row.touched = True
-            shown = row.display and (row.touched or self.revealed)
+            value = row.raw_value()
+            if value != row.initial:
+                row.touched = self.changed_once = True
+            # A blank optional field is never checked on its own: an error on it comes from a
+            # rule over the other answers (io2 volumes need IOPS), which makes it required now.
+            by_rule = row.display and is_blank(value) and field.id in first
+            row.mark_required(field.required or by_rule)
+            shown = row.display and (row.touched or self.revealed or (by_rule and self.changed_once))
             message = first.get(field.id) if shown else None
             row.show_error(form_message(self.spec, field, message) if message else None)
         self.errors = errors

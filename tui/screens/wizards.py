@@ -8,10 +8,12 @@ import snippets
 from snippets import FieldError, Snippet, Spec
 from snippets.spec import render as render_snippet
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,6 +21,16 @@ from ..widgets.snippet_preview import SnippetPreview
 from ..widgets.spec_form import SpecForm, preview_raw, speak_fields
 from .base import SectionScreen
 from .dialogs import ConfirmScreen, SaveScreen
+
+
+def breakpoint_classes(app: App) -> list[str]:
+    """The app's width breakpoint class for the current size (Screen sets it on its first
+    resize; set up front, so that resize does not restyle the whole new screen a second time)."""
+    width = app.size.width
+    for minimum, name in sorted(app.HORIZONTAL_BREAKPOINTS or [], reverse=True):
+        if width >= minimum:
+            return [name]
+    return []
 
 
 class WizardPickerScreen(SectionScreen):
@@ -131,8 +143,14 @@ class WizardScreen(SectionScreen):
         Binding("escape", "close", "Back", tooltip="Back to where you opened this wizard from (answers are kept)"),
     ]
 
+    # Screen.focused repaints the whole screen on every change (a full redraw on each Tab); the
+    # widgets that gain and lose focus repaint themselves (their :focus styles), so that is not
+    # needed here. Same reactive, without repaint.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, spec: Spec) -> None:
         super().__init__()
+        self.add_class(*breakpoint_classes(self.app))  # not mounted yet: no restyle
         self.spec = spec
         self.snippet: Snippet | None = None  # the output of the current answers, when they are valid
         self.origin = "wizards"  # the section it was opened from, where Esc returns
